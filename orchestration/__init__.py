@@ -1,0 +1,1 @@
+"""gongkai — the Dagster code location of the quarterly disclosure check."""

@@ -1,0 +1,65 @@
+"""Parse a reviewer's assessment sheet: unit -> published tier (with reason), in list order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orchestration.ingest.errors import Problem
+from orchestration.ingest.headers import Header
+from orchestration.ingest.sheets import Grid
+from orchestration.ingest.text import as_written, is_blank, normalise
+
+TIERS = ("更新情况较好", "部分更新或信息公开不规范", "更新不及时")
+# Reviewers shorten the labels; each key picks exactly one tier.
+_TIER_KEYWORDS = {"较好": TIERS[0], "部分更新": TIERS[1], "不规范": TIERS[1], "不及时": TIERS[2]}
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    source_row: int
+    unit_name_raw: str
+    reviewer_tier: str
+    reason: str
+
+
+def tier_label(written: object) -> str | None:
+    text = normalise(written)
+    if text in TIERS:
+        return text
+    matches = {tier for keyword, tier in _TIER_KEYWORDS.items() if keyword in text}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def parse_assessment(
+    file: str, grid: Grid, header: Header, problems: list[Problem]
+) -> list[AssessmentLine]:
+    lines = []
+    for row in range(header.row + 1, len(grid.rows)):
+        cells = grid.rows[row]
+
+        def cell(role: str, cells: list[object] = cells) -> object:
+            column = header.columns.get(role)
+            return cells[column] if column is not None and column < len(cells) else None
+
+        if all(is_blank(v) for v in cells):
+            continue
+        unit_raw = as_written(cell("unit_name"))
+        tier = tier_label(cell("reviewer_tier"))
+        if not unit_raw:
+            problems.append(
+                Problem(file, "“单位”为空。", "the 单位 (unit) cell is empty.", grid.sheet, row + 1)
+            )
+            continue
+        if tier is None:
+            problems.append(
+                Problem(
+                    file,
+                    f"分档“{as_written(cell('reviewer_tier'))}”无法识别，应为：{'、'.join(TIERS)}。",
+                    f"tier {as_written(cell('reviewer_tier'))!r} is not one of {', '.join(TIERS)}.",
+                    grid.sheet,
+                    row + 1,
+                )
+            )
+            continue
+        lines.append(AssessmentLine(row + 1, unit_raw, tier, as_written(cell("reason"))))
+    return lines

@@ -1,0 +1,91 @@
+"""Dagster assets that land a quarter's annex spreadsheets in the warehouse's raw schema."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from orchestration.partitions import quarterly_partitions
+from orchestration.warehouse import WAREHOUSE_POOL
+
+RAW_TABLE_DESCRIPTIONS = {
+    "annex_rows": "附件的每一行（栏目、公开数量、责任单位、备注及来源文件/行号）。"
+    " / One row per annex data row, with its source file, sheet and row.",
+    "annex_totals": "各附件“合计”行声明的总数（原样保留，不参与求和）。"
+    " / The 合计 total each annex declares, kept beside the rows.",
+    "reviewer_assessments": "核查人员对各单位的分档意见（按通报名单顺序）。"
+    " / The reviewer's tier per unit, in the published list order.",
+    "source_files": "本季度读取的文件及其 SHA-256。"
+    " / The files read for the quarter, with their SHA-256.",
+}
+
+
+def _problems_table(error: Exception) -> dg.MetadataValue:
+    from orchestration.ingest.errors import IngestError
+
+    problems = error.problems if isinstance(error, IngestError) else []
+    lines = ["| 文件 | 工作表 | 行 | 问题 |", "|---|---|---|---|"]
+    lines += [f"| {p.file} | {p.sheet or ''} | {p.row or ''} | {p.zh} |" for p in problems]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+@dg.multi_asset(
+    name="raw_quarter",
+    specs=[
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw", table]),
+            description=description,
+            group_name="ingest",
+            kinds={"duckdb", "excel"},
+        )
+        for table, description in RAW_TABLE_DESCRIPTIONS.items()
+    ],
+    partitions_def=quarterly_partitions,
+    pool=WAREHOUSE_POOL,
+    description="读取本季度文件夹中的附件表格并写入仓库（整季替换）。"
+    " / Read the quarter's annex spreadsheets and replace the quarter in the warehouse.",
+)
+def raw_quarter(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    from orchestration.ingest.errors import IngestError
+    from orchestration.ingest.load import ingest_quarter
+    from orchestration.settings import Settings
+
+    quarter = context.partition_key
+    try:
+        summaries = ingest_quarter(Settings.from_env(), quarter)
+    except IngestError as error:
+        raise dg.Failure(
+            description=str(error), metadata={"问题 / problems": _problems_table(error)}
+        ) from error
+    files = {name: sha for summary in summaries for name, sha in summary.files.items()}
+    common = {
+        "quarter": quarter,
+        "counties": ", ".join(s.county for s in summaries),
+        "source_files": dg.MetadataValue.json(files),
+    }
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "annex_rows"]),
+        metadata={
+            **common,
+            "rows": sum(s.rows for s in summaries),
+            "items_annex_1": sum(s.items_by_annex.get(1, 0) for s in summaries),
+            "items_annex_2": sum(s.items_by_annex.get(2, 0) for s in summaries),
+            "units_resolved": sum(s.units_resolved for s in summaries),
+            "unattributed_rows": sum(s.unattributed_rows for s in summaries),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "annex_totals"]),
+        metadata={
+            **common,
+            "declared_annex_1": sum(s.declared_by_annex.get(1) or 0 for s in summaries),
+            "declared_annex_2": sum(s.declared_by_annex.get(2) or 0 for s in summaries),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "reviewer_assessments"]),
+        metadata={**common, "assessments": sum(s.assessments for s in summaries)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "source_files"]),
+        metadata={**common, "files": len(files)},
+    )

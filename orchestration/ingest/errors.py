@@ -1,0 +1,50 @@
+"""Problems found in a clerk's spreadsheets, reported in Chinese and English with their place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    zh: str
+    en: str
+    sheet: str | None = None
+    row: int | None = None  # 1-based, as Excel and WPS number rows
+
+    def place_zh(self) -> str:
+        parts = [f"文件“{self.file}”"]
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row:
+            parts.append(f"第{self.row}行")
+        return "，".join(parts)
+
+    def place_en(self) -> str:
+        parts = [f"file {self.file!r}"]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        return f"{self.place_zh()}：{self.zh}\n    {self.place_en()}: {self.en}"
+
+
+class IngestError(Exception):
+    """The quarter cannot be ingested; nothing was written."""
+
+    def __init__(self, quarter: str, problems: Sequence[Problem]) -> None:
+        self.quarter = quarter
+        self.problems = list(problems)
+        header = (
+            f"{quarter} 的附件未导入，发现 {len(self.problems)} 个问题，仓库数据保持不变。"
+            f"请改正后重新运行。\n"
+            f"{quarter} was not ingested: {len(self.problems)} problem(s) found; "
+            f"the warehouse is unchanged. Fix them and run again."
+        )
+        body = "\n".join(f"{n}. {p.render()}" for n, p in enumerate(self.problems, start=1))
+        super().__init__(f"{header}\n{body}")

@@ -1,0 +1,64 @@
+"""Ingest a quarter: read every county's folder, then replace the quarter in one transaction."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
+from orchestration.ingest.registry import load_registry
+from orchestration.settings import Settings
+from orchestration.warehouse import connect, ensure_raw_schema, replace_partitions
+
+
+@dataclass(frozen=True)
+class CountySummary:
+    county: str
+    rows: int
+    items_by_annex: dict[int, int]
+    declared_by_annex: dict[int, int | None]
+    units_resolved: int
+    unattributed_rows: int
+    assessments: int
+    files: dict[str, str]  # source file -> sha256
+
+
+def summarise(county: CountyQuarter) -> CountySummary:
+    items: dict[int, int] = {}
+    for row in county.annex_rows:
+        items[row["annex"]] = items.get(row["annex"], 0) + row["item_count"]
+    return CountySummary(
+        county=county.county,
+        rows=len(county.annex_rows),
+        items_by_annex=dict(sorted(items.items())),
+        declared_by_annex={t["annex"]: t["declared_total"] for t in county.annex_totals},
+        units_resolved=len({r["unit_id"] for r in county.annex_rows if r["unit_id"]}),
+        unattributed_rows=sum(1 for r in county.annex_rows if r["unit_id"] is None),
+        assessments=len(county.reviewer_assessments),
+        files={f["source_file"]: f["source_sha256"] for f in county.source_files},
+    )
+
+
+def write_quarter(settings: Settings, quarter: str, counties: list[CountyQuarter]) -> None:
+    """Replace the quarter of every county read, in all raw tables, atomically."""
+    keys = [(county.county, quarter) for county in counties]
+    with connect(settings.warehouse_path) as connection:
+        ensure_raw_schema(connection)
+        connection.execute("begin transaction")
+        try:
+            for table in ("annex_rows", "annex_totals", "reviewer_assessments", "source_files"):
+                rows = [row for county in counties for row in getattr(county, table)]
+                replace_partitions(connection, table, keys, rows)
+            connection.execute("commit")
+        except BaseException:
+            connection.execute("rollback")
+            raise
+
+
+def ingest_quarter(settings: Settings, quarter: str) -> list[CountySummary]:
+    registry = load_registry(settings.reference_dir)
+    counties = read_quarter(
+        settings.landing_dir, quarter, registry, os.environ.get("GONGKAI_COUNTY") or None
+    )
+    write_quarter(settings, quarter, counties)
+    return [summarise(county) for county in counties]

@@ -1,0 +1,421 @@
+"""Read one quarter's landing folder into raw rows: every problem is collected, nothing written.
+
+A quarter folder holds one county's annexes, or (province mode) one sub-folder per county.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.ingest.annex import AnnexTable, missing_header_problem, parse_annex
+from orchestration.ingest.assessment import AssessmentLine, parse_assessment
+from orchestration.ingest.errors import IngestError, Problem
+from orchestration.ingest.headers import (
+    ANNEX_REQUIRED,
+    ANNEX_ROLES,
+    ASSESSMENT_REQUIRED,
+    ASSESSMENT_ROLES,
+    find_header,
+)
+from orchestration.ingest.registry import CountyRegistry, Registry
+from orchestration.ingest.sheets import (
+    READABLE_SUFFIXES,
+    UnreadableFile,
+    is_spreadsheet,
+    read_grids,
+)
+from orchestration.quarters import Quarter, quarter_of_chinese_word
+
+DEPARTMENT_KINDS = {"政府部门"}
+ANNEX_SUBJECT_ZH = {1: "政府部门", 2: "乡镇"}
+ANNEX_SUBJECT_EN = {1: "departments", 2: "townships"}
+TOWNSHIP_KINDS = {"乡镇", "工业集中区", "城市社区"}
+
+
+@dataclass
+class CountyQuarter:
+    """Everything one county's folder contributes to the raw tables for one quarter."""
+
+    county: str
+    quarter: str
+    annex_rows: list[dict[str, Any]] = field(default_factory=list)
+    annex_totals: list[dict[str, Any]] = field(default_factory=list)
+    reviewer_assessments: list[dict[str, Any]] = field(default_factory=list)
+    source_files: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    relative: str
+    sha256: str
+
+
+@dataclass
+class _Found:
+    tables: list[tuple[_Source, AnnexTable]] = field(default_factory=list)
+    assessments: list[tuple[_Source, str, AssessmentLine]] = field(default_factory=list)
+    # Sheets or files that could not be used: a missing annex is then already explained.
+    unusable: int = 0
+
+
+def county_folders(
+    landing_dir: Path, quarter: Quarter, registry: Registry, default_county: str | None
+) -> list[tuple[str, Path]]:
+    folder = landing_dir / quarter.key
+    if not folder.is_dir():
+        raise IngestError(
+            quarter.key,
+            [
+                Problem(
+                    str(folder),
+                    f"找不到季度文件夹：请在 {landing_dir} 下建立“{quarter.key}”文件夹并放入附件。",
+                    f"no quarter folder: create {quarter.key!r} under {landing_dir} "
+                    "and put the annexes in it.",
+                )
+            ],
+        )
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    by_county = [(p.name, p) for p in subfolders if p.name in registry.counties]
+    if by_county:
+        unknown = [p.name for p in subfolders if p.name not in registry.counties]
+        if unknown:
+            raise IngestError(
+                quarter.key,
+                [
+                    Problem(
+                        f"{quarter.key}/{name}",
+                        f"文件夹“{name}”不是已登记的县（已登记：{'、'.join(registry.counties)}）。",
+                        f"folder {name!r} is not a registered county.",
+                    )
+                    for name in unknown
+                ],
+            )
+        return by_county
+    county = default_county or (
+        next(iter(registry.counties)) if len(registry.counties) == 1 else None
+    )
+    if county is None or county not in registry.counties:
+        raise IngestError(
+            quarter.key,
+            [
+                Problem(
+                    quarter.key,
+                    "无法确定附件所属的县：请设置 GONGKAI_COUNTY，或按县分子文件夹存放。",
+                    "cannot tell which county the annexes belong to: set GONGKAI_COUNTY, "
+                    "or put each county's annexes in a sub-folder named after it.",
+                )
+            ],
+        )
+    return [(county, folder)]
+
+
+def read_quarter(
+    landing_dir: Path, quarter_key: str, registry: Registry, default_county: str | None = None
+) -> list[CountyQuarter]:
+    quarter = Quarter.parse(quarter_key)
+    problems: list[Problem] = []
+    results = [
+        _read_county(landing_dir, folder, quarter, registry.county(county), problems)
+        for county, folder in county_folders(landing_dir, quarter, registry, default_county)
+    ]
+    if problems:
+        raise IngestError(quarter.key, problems)
+    return results
+
+
+def _read_county(
+    landing_dir: Path,
+    folder: Path,
+    quarter: Quarter,
+    registry: CountyRegistry,
+    problems: list[Problem],
+) -> CountyQuarter:
+    result = CountyQuarter(registry.county, quarter.key)
+    files = sorted(p for p in folder.iterdir() if is_spreadsheet(p))
+    relative_folder = folder.relative_to(landing_dir).as_posix()
+    if not files:
+        problems.append(
+            Problem(
+                relative_folder,
+                f"文件夹中没有附件表格（{'/'.join(sorted(READABLE_SUFFIXES))}）。",
+                f"the folder holds no annex spreadsheet ({', '.join(sorted(READABLE_SUFFIXES))}).",
+            )
+        )
+        return result
+    found = _Found()
+    for path in files:
+        content = path.read_bytes()
+        source = _Source(
+            path.relative_to(landing_dir).as_posix(), hashlib.sha256(content).hexdigest()
+        )
+        sheets, rows_read, kind = _read_file(path, source, content, quarter, found, problems)
+        result.source_files.append(
+            {
+                "county": registry.county,
+                "quarter": quarter.key,
+                "source_file": source.relative,
+                "source_sha256": source.sha256,
+                "content": kind,
+                "sheets": sheets,
+                "rows_read": rows_read,
+            }
+        )
+    _annex_rows(found, registry, quarter, relative_folder, result, problems)
+    _assessment_rows(found, registry, result, problems)
+    return result
+
+
+def _read_file(
+    path: Path,
+    source: _Source,
+    content: bytes,
+    quarter: Quarter,
+    found: _Found,
+    problems: list[Problem],
+) -> tuple[str, int, str]:
+    """Classify each sheet (annex, assessment, other); returns (sheets, rows, content kind)."""
+    try:
+        grids = read_grids(path, content)
+    except UnreadableFile as unreadable:
+        problems.append(Problem(source.relative, unreadable.problem.zh, unreadable.problem.en))
+        found.unusable += 1
+        return "", 0, "unreadable"
+    used: list[str] = []
+    rows_read = 0
+    kinds: set[str] = set()
+    for grid in grids:
+        header, partial = find_header(grid.rows, ANNEX_ROLES, ANNEX_REQUIRED)
+        if header is not None:
+            table = parse_annex(source.relative, grid, header, problems)
+            _check_quarter_word(source.relative, grid.sheet, header.row, table, quarter, problems)
+            found.tables.append((source, table))
+            rows_read += len(table.lines)
+            used.append(grid.sheet)
+            kinds.add("annex")
+            continue
+        review_header, _ = find_header(grid.rows, ASSESSMENT_ROLES, ASSESSMENT_REQUIRED)
+        if review_header is not None and "column_name" not in review_header.columns:
+            lines = parse_assessment(source.relative, grid, review_header, problems)
+            found.assessments.extend((source, grid.sheet, line) for line in lines)
+            rows_read += len(lines)
+            used.append(grid.sheet)
+            kinds.add("assessment")
+        elif partial is not None:
+            problems.append(missing_header_problem(source.relative, grid, partial))
+            found.unusable += 1
+            used.append(grid.sheet)
+            kinds.add("annex")
+    if not used:
+        found.unusable += 1
+        problems.append(
+            Problem(
+                source.relative,
+                "文件中找不到附件表格或核查意见表：附件表头应包含“栏目”“公开数量”“责任单位”，"
+                "核查意见表头应包含“单位”“分档”。",
+                "no annex table or assessment sheet found: an annex header needs 栏目, 公开数量, "
+                "and 责任单位; an assessment header needs 单位 and 分档.",
+            )
+        )
+    return ",".join(used), rows_read, "+".join(sorted(kinds)) or "none"
+
+
+def _check_quarter_word(
+    file: str,
+    sheet: str,
+    header_row: int,
+    table: AnnexTable,
+    quarter: Quarter,
+    problems: list[Problem],
+) -> None:
+    named = quarter_of_chinese_word(table.count_header)
+    if named is not None and named != quarter.number:
+        problems.append(
+            Problem(
+                file,
+                f"表头“{table.count_header}”与文件夹的季度 {quarter.key}"
+                f"（{quarter.chinese}）不一致："
+                "是否放错了文件夹？",
+                f"header {table.count_header!r} names another quarter than the folder's "
+                f"{quarter.key}: is the file in the wrong folder?",
+                sheet,
+                header_row + 1,
+            )
+        )
+
+
+def _annex_number(table: AnnexTable, kinds: set[str]) -> int | None:
+    if table.annex_mark is not None:
+        return table.annex_mark
+    if "乡镇" in table.title:
+        return 2
+    if "部门" in table.title:
+        return 1
+    if kinds and kinds <= DEPARTMENT_KINDS:
+        return 1
+    if kinds and kinds <= TOWNSHIP_KINDS:
+        return 2
+    return None
+
+
+def _unknown_unit(registry: CountyRegistry, written: str) -> tuple[str, str]:
+    closest = registry.closest(written)
+    hint_zh = f"最接近的已登记单位：{'、'.join(closest)}。" if closest else ""
+    hint_en = f" Closest registered: {', '.join(closest)}." if closest else ""
+    return (
+        f"责任单位“{written}”不在{registry.county}单位名录中。{hint_zh}"
+        "请改用名录中的名称，或在 seeds/reference/unit_aliases.csv 中登记别名。",
+        f"unit {written!r} is not in the {registry.county} registry.{hint_en} Use a registered "
+        "name or add an alias to seeds/reference/unit_aliases.csv.",
+    )
+
+
+def _annex_rows(
+    found: _Found,
+    registry: CountyRegistry,
+    quarter: Quarter,
+    result_folder: str,
+    result: CountyQuarter,
+    problems: list[Problem],
+) -> None:
+    seen_annex: dict[int, str] = {}
+    undetermined = False
+    seen_rows: dict[tuple[str, str], str] = {}
+    for source, table in found.tables:
+        place = f"“{source.relative}”工作表“{table.sheet}”"
+
+        def problem(row: int | None, zh: str, en: str, table: AnnexTable = table) -> None:
+            problems.append(Problem(table.file, zh, en, table.sheet, row))
+
+        resolved = []
+        for line in table.lines:
+            resolution = registry.resolve(line.unit_name_raw)
+            if resolution is None:
+                problem(line.source_row, *_unknown_unit(registry, line.unit_name_raw))
+                continue
+            resolved.append((line, resolution))
+        kinds = {registry.kind_of(r.unit_id) for _, r in resolved if r.unit_id}
+        annex = _annex_number(table, kinds)
+        if annex is None:
+            problem(
+                None,
+                "无法判断是附件1（政府部门）还是附件2（乡镇）：请在文件名或标题中写明“附件1”或“附件2”。",
+                "cannot tell annex 1 (departments) from annex 2 (townships): name 附件1 or 附件2 "
+                "in the file name or title.",
+            )
+            undetermined = True
+            continue
+        if annex in seen_annex:
+            problem(
+                None,
+                f"附件{annex}出现了两次（另见{seen_annex[annex]}）。每季度每个附件只能有一份。",
+                f"annex {annex} appears twice (also in {seen_annex[annex]}); keep one copy.",
+            )
+            continue
+        seen_annex[annex] = place
+        result.annex_totals.append(
+            {
+                "county": registry.county,
+                "quarter": quarter.key,
+                "annex": annex,
+                "title": table.title,
+                "count_header": table.count_header,
+                "declared_total": table.declared_total,
+                "source_file": source.relative,
+                "source_sha256": source.sha256,
+                "source_sheet": table.sheet,
+                "source_row": table.total_row,
+            }
+        )
+        for line, resolution in resolved:
+            key = (resolution.unit_id or resolution.unit_name, line.column_name)
+            here = f"“{source.relative}”工作表“{table.sheet}”第{line.source_row}行"
+            if key in seen_rows:
+                problem(
+                    line.source_row,
+                    f"重复的行：责任单位“{line.unit_name_raw}”的栏目“{line.column_name_raw}”"
+                    f"已在{seen_rows[key]}出现。",
+                    f"duplicate row: unit {line.unit_name_raw!r} and column "
+                    f"{line.column_name_raw!r} already appear at {seen_rows[key]}.",
+                )
+                continue
+            seen_rows[key] = here
+            result.annex_rows.append(
+                {
+                    "county": registry.county,
+                    "quarter": quarter.key,
+                    "annex": annex,
+                    "row_number": line.row_number,
+                    "column_name": line.column_name,
+                    "column_name_raw": line.column_name_raw,
+                    "item_count": line.item_count,
+                    "unit_name_raw": line.unit_name_raw,
+                    "unit_name": resolution.unit_name,
+                    "unit_id": resolution.unit_id,
+                    "note": line.note,
+                    "source_file": source.relative,
+                    "source_sha256": source.sha256,
+                    "source_sheet": table.sheet,
+                    "source_row": line.source_row,
+                }
+            )
+    if undetermined or found.unusable:
+        return  # the problem that hides an annex is reported already
+    for annex in (1, 2):
+        if annex not in seen_annex:
+            problems.append(
+                Problem(
+                    result_folder,
+                    f"缺少附件{annex}（{ANNEX_SUBJECT_ZH[annex]}信息公开更新情况统计表）。",
+                    f"annex {annex} ({ANNEX_SUBJECT_EN[annex]} table) is missing.",
+                )
+            )
+
+
+def _assessment_rows(
+    found: _Found, registry: CountyRegistry, result: CountyQuarter, problems: list[Problem]
+) -> None:
+    positions: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for source, sheet, line in found.assessments:
+
+        def report(
+            zh: str, en: str, at: tuple[str, str, int] = (source.relative, sheet, line.source_row)
+        ) -> None:
+            problems.append(Problem(at[0], zh, en, at[1], at[2]))
+
+        resolution = registry.resolve(line.unit_name_raw)
+        if resolution is None:
+            report(*_unknown_unit(registry, line.unit_name_raw))
+            continue
+        if resolution.unit_id is None:
+            report(
+                f"“{line.unit_name_raw}”不是一个单位，不能分档。",
+                f"{line.unit_name_raw!r} is not a unit and cannot be given a tier.",
+            )
+            continue
+        if resolution.unit_id in seen:
+            report(
+                f"单位“{line.unit_name_raw}”被分档两次（另见{seen[resolution.unit_id]}）。",
+                f"unit {line.unit_name_raw!r} is assessed twice (also {seen[resolution.unit_id]}).",
+            )
+            continue
+        seen[resolution.unit_id] = f"“{source.relative}”第{line.source_row}行"
+        positions[line.reviewer_tier] = positions.get(line.reviewer_tier, 0) + 1
+        result.reviewer_assessments.append(
+            {
+                "county": result.county,
+                "quarter": result.quarter,
+                "unit_id": resolution.unit_id,
+                "unit_name_raw": line.unit_name_raw,
+                "reviewer_tier": line.reviewer_tier,
+                "list_position": positions[line.reviewer_tier],
+                "reason": line.reason,
+                "source_file": source.relative,
+                "source_sha256": source.sha256,
+                "source_sheet": sheet,
+                "source_row": line.source_row,
+            }
+        )

@@ -1,0 +1,147 @@
+"""The DuckDB warehouse: one place that opens the file, owns the raw schema and writes quarters.
+
+DuckDB lets one process hold the file for writing. Inside a run, steps that open it are
+serialised by the Dagster pool WAREHOUSE_POOL; across processes (a second run, a DuckDB CLI left
+open) `connect` waits for the lock for a bounded time instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+WAREHOUSE_POOL = "gongkai_warehouse"
+LOCK_WAIT_SECONDS = 120.0
+
+RAW_SCHEMA_DDL = """
+create schema if not exists raw;
+
+create table if not exists raw.annex_rows (
+    county varchar not null,
+    quarter varchar not null,
+    annex smallint not null,
+    row_number integer,
+    column_name varchar not null,
+    column_name_raw varchar not null,
+    item_count integer not null,
+    unit_name_raw varchar not null,
+    unit_name varchar not null,
+    unit_id varchar,
+    note varchar,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_sheet varchar not null,
+    source_row integer not null
+);
+
+create table if not exists raw.annex_totals (
+    county varchar not null,
+    quarter varchar not null,
+    annex smallint not null,
+    title varchar,
+    count_header varchar not null,
+    declared_total integer,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_sheet varchar not null,
+    source_row integer
+);
+
+create table if not exists raw.reviewer_assessments (
+    county varchar not null,
+    quarter varchar not null,
+    unit_id varchar not null,
+    unit_name_raw varchar not null,
+    reviewer_tier varchar not null,
+    list_position integer not null,
+    reason varchar,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_sheet varchar not null,
+    source_row integer not null
+);
+
+create table if not exists raw.source_files (
+    county varchar not null,
+    quarter varchar not null,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    content varchar not null,
+    sheets varchar not null,
+    rows_read integer not null
+);
+"""
+
+RAW_TABLES = ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
+
+
+@contextmanager
+def connect(
+    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse, waiting (bounded) while another process holds its lock."""
+    import duckdb
+
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            connection = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def ensure_raw_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(RAW_SCHEMA_DDL)
+
+
+def replace_partitions(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: Sequence[tuple[str, str]],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """Delete the (county, quarter) partitions named in keys, then insert rows.
+
+    The caller owns the transaction, so that all raw tables of a quarter change together.
+    """
+    import pandas as pd
+
+    if table not in RAW_TABLES:
+        raise ValueError(f"unknown raw table {table!r}")
+    for county, quarter in keys:
+        connection.execute(
+            f"delete from raw.{table} where county = ? and quarter = ?", [county, quarter]
+        )
+    if not rows:
+        return
+    frame = pd.DataFrame.from_records(rows)
+    connection.register("incoming_rows", frame)
+    try:
+        columns = ", ".join(frame.columns)
+        connection.execute(
+            f"insert into raw.{table} ({columns}) select {columns} from incoming_rows"
+        )
+    finally:
+        connection.unregister("incoming_rows")

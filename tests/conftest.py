@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own landing folder, warehouse, exports and DAGSTER_HOME."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import PROJECT_ROOT, Settings
+
+SAMPLE_QUARTER = "2020-Q1"
+SAMPLE_DIR = PROJECT_ROOT / "seeds" / "quarters" / SAMPLE_QUARTER
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings pointing at an empty landing folder and a fresh warehouse under tmp_path."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    dagster_home = tmp_path / "dagster_home"
+    dagster_home.mkdir()
+    monkeypatch.setenv("GONGKAI_LANDING_DIR", str(landing))
+    monkeypatch.setenv("GONGKAI_WAREHOUSE", str(tmp_path / "warehouse" / "gongkai.duckdb"))
+    monkeypatch.setenv("GONGKAI_EXPORTS_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    monkeypatch.delenv("GONGKAI_COUNTY", raising=False)
+    return Settings.from_env()
+
+
+@pytest.fixture
+def sample_settings(settings: Settings) -> Settings:
+    """Settings whose landing folder holds a copy of the bundled sample quarter 2020-Q1."""
+    shutil.copytree(SAMPLE_DIR, settings.landing_dir / SAMPLE_QUARTER)
+    return settings

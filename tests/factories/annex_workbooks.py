@@ -1,0 +1,174 @@
+"""Write annex and assessment workbooks the way county clerks lay them out.
+
+Used to rebuild the bundled sample quarter, by tests that need differently laid out copies, and
+by the benchmark's synthetic landing folders. Layout knobs cover what varies between clerks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+HEADER_KEYS = ("row_number", "column_name", "item_count", "unit_name", "note")
+DEFAULT_HEADERS = {
+    "row_number": "序号",
+    "column_name": "栏目",
+    "item_count": "一季度公开数量",
+    "unit_name": "责任单位",
+    "note": "备注",
+}
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    row_number: int | None
+    column_name: str
+    item_count: int | str
+    unit_name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one clerk lays out an annex table."""
+
+    headers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HEADERS))
+    column_order: Sequence[str] = HEADER_KEYS
+    title_rows: int = 1  # merged title rows above the header
+    blank_rows_before_header: int = 0
+    full_width_brackets: bool = False
+    numbers_as_text: bool = False
+    total_label: str = "合计"
+    sheet_name: str = "Sheet1"
+    leading_blank_columns: int = 0
+    merge_unit_cells: bool = False  # merge consecutive equal 责任单位 cells vertically
+
+
+def _cell_value(key: str, row: AnnexRow, layout: Layout) -> object:
+    value = getattr(row, key)
+    if key == "column_name" and layout.full_width_brackets:
+        value = str(value).translate(_FULL_WIDTH)
+    if key in ("item_count", "row_number") and layout.numbers_as_text and value is not None:
+        value = str(value)
+    return "" if value is None else value
+
+
+def annex_table(
+    title: str, rows: Sequence[AnnexRow], declared_total: int | str | None, layout: Layout
+) -> list[list[object]]:
+    """The sheet as a grid of values (title rows, header, data, 合计)."""
+    width = len(layout.column_order)
+    pad = [""] * layout.leading_blank_columns
+    grid: list[list[object]] = []
+    for index in range(layout.title_rows):
+        grid.append(
+            pad + [title if index == layout.title_rows - 1 else "附件"] + [""] * (width - 1)
+        )
+    grid.extend([pad + [""] * width for _ in range(layout.blank_rows_before_header)])
+    grid.append(pad + [layout.headers[key] for key in layout.column_order])
+    for row in rows:
+        grid.append(pad + [_cell_value(key, row, layout) for key in layout.column_order])
+    if declared_total is not None:
+        total_row: list[object] = [""] * width
+        label_at = (
+            layout.column_order.index("row_number") if "row_number" in layout.column_order else 0
+        )
+        total_row[label_at] = layout.total_label
+        total = str(declared_total) if layout.numbers_as_text else declared_total
+        total_row[layout.column_order.index("item_count")] = total
+        grid.append(pad + total_row)
+    return grid
+
+
+def _style_sheet(sheet, grid: list[list[object]], layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    thin = Side(style="thin")
+    first_col = layout.leading_blank_columns + 1
+    last_col = layout.leading_blank_columns + len(layout.column_order)
+    for index in range(layout.title_rows):
+        sheet.merge_cells(
+            start_row=index + 1, start_column=first_col, end_row=index + 1, end_column=last_col
+        )
+        cell = sheet.cell(row=index + 1, column=first_col)
+        cell.font = Font(name="宋体", size=14, bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    header_row = layout.title_rows + layout.blank_rows_before_header + 1
+    for row in sheet.iter_rows(min_row=header_row, max_row=len(grid)):
+        for cell in row[first_col - 1 : last_col]:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
+def _merge_unit_cells(sheet, grid: list[list[object]], layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    column = layout.leading_blank_columns + layout.column_order.index("unit_name") + 1
+    first_data = layout.title_rows + layout.blank_rows_before_header + 2
+    start = first_data
+    for excel_row in range(first_data + 1, len(grid) + 2):
+        previous = sheet.cell(row=excel_row - 1, column=column).value
+        current = sheet.cell(row=excel_row, column=column).value if excel_row <= len(grid) else None
+        if current != previous or not previous:
+            if excel_row - 1 > start:
+                sheet.merge_cells(
+                    start_row=start, start_column=column, end_row=excel_row - 1, end_column=column
+                )
+            start = excel_row
+
+
+def write_annex_xlsx(
+    path: Path,
+    title: str,
+    rows: Sequence[AnnexRow],
+    declared_total: int | str | None,
+    layout: Layout | None = None,
+) -> Path:
+    layout = layout or Layout()
+    grid = annex_table(title, rows, declared_total, layout)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = layout.sheet_name
+    for values in grid:
+        sheet.append(values)
+    _style_sheet(sheet, grid, layout)
+    if layout.merge_unit_cells:
+        _merge_unit_cells(sheet, grid, layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_annex_csv(
+    path: Path,
+    title: str,
+    rows: Sequence[AnnexRow],
+    declared_total: int | str | None,
+    layout: Layout | None = None,
+    encoding: str = "gb18030",
+) -> Path:
+    """A .csv as Chinese Excel / WPS saves it (GB18030 by default, or 'utf-8-sig')."""
+    grid = annex_table(title, rows, declared_total, layout or Layout())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(grid)
+    return path
+
+
+ASSESSMENT_HEADERS = ("序号", "单位", "核查分档", "理由")
+
+
+def write_assessment_xlsx(path: Path, title: str, entries: Sequence[tuple[str, str, str]]) -> Path:
+    """A reviewer's assessment sheet: one row per (unit as written, tier, reason), in list order."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "核查意见"
+    sheet.append([title, "", "", ""])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    sheet.append(list(ASSESSMENT_HEADERS))
+    for number, (unit, tier, reason) in enumerate(entries, start=1):
+        sheet.append([number, unit, tier, reason])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
