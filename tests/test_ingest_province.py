@@ -1,0 +1,79 @@
+"""Province mode: a quarter folder with one sub-folder per county, from the seeded generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.ingest.errors import IngestError
+from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
+from orchestration.settings import Settings
+from orchestration.warehouse import connect
+from tests.factories.synthetic import generate
+
+
+@pytest.fixture
+def province(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    reference, landing = generate(tmp_path / "province", 4, [Quarter(2020, 1), Quarter(2020, 2)])
+    monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(reference))
+    monkeypatch.setenv("GONGKAI_LANDING_DIR", str(landing))
+    return Settings.from_env()
+
+
+def test_every_county_of_the_quarter_is_ingested(province: Settings) -> None:
+    summaries = ingest_quarter(province, "2020-Q1")
+
+    assert [s.county for s in summaries] == [f"样例{n:04d}县" for n in range(1, 5)]
+    for summary in summaries:
+        assert summary.rows == 51
+        assert summary.units_resolved == 35
+        assert summary.items_by_annex == summary.declared_by_annex
+    with connect(province.warehouse_path, read_only=True) as connection:
+        per_county = connection.execute(
+            "select county, count(*), count(distinct unit_id) from raw.annex_rows "
+            "group by county order by county"
+        ).fetchall()
+    assert per_county == [(f"样例{n:04d}县", 51, 35) for n in range(1, 5)]
+
+
+def test_the_generator_is_deterministic(tmp_path: Path) -> None:
+    from orchestration.ingest.sheets import read_grids
+
+    def contents(root: Path) -> dict[str, object]:
+        # xlsx files carry a creation time; their cell values are what must not change
+        return {
+            p.relative_to(root).as_posix(): [g.rows for g in read_grids(p, p.read_bytes())]
+            for p in sorted(root.rglob("*.*"))
+        }
+
+    generate(tmp_path / "a", 6, [Quarter(2020, 1)], seed=7)
+    generate(tmp_path / "b", 6, [Quarter(2020, 1)], seed=7)
+    first, second = contents(tmp_path / "a"), contents(tmp_path / "b")
+    assert first == second
+    assert sum(name.endswith(".xlsx") for name in first) >= 12
+
+
+def test_adding_a_quarter_leaves_the_others_untouched(province: Settings) -> None:
+    ingest_quarter(province, "2020-Q1")
+    with connect(province.warehouse_path, read_only=True) as connection:
+        before = connection.execute("select * from raw.annex_rows order by all").fetchall()
+
+    ingest_quarter(province, "2020-Q2")
+
+    with connect(province.warehouse_path, read_only=True) as connection:
+        after_q1 = connection.execute(
+            "select * from raw.annex_rows where quarter = '2020-Q1' order by all"
+        ).fetchall()
+        q2 = connection.execute(
+            "select count(*) from raw.annex_rows where quarter = '2020-Q2'"
+        ).fetchone()
+    assert after_q1 == before
+    assert q2 == (4 * 51,)
+
+
+def test_unregistered_county_folder_is_refused(province: Settings) -> None:
+    (province.landing_dir / "2020-Q1" / "未登记县").mkdir()
+    with pytest.raises(IngestError, match="文件夹“未登记县”不是已登记的县"):
+        ingest_quarter(province, "2020-Q1")
