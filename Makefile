@@ -38,6 +38,10 @@ lint: install
 test: install lint
 	$(BIN)/pytest
 
+# Not part of `make test`: prints per-stage timings and peak memory, writes bench-results/.
+bench: install
+	$(BIN)/python -m tests.benchmarks.run_benchmark
+
 format: install
 	$(BIN)/ruff format orchestration tests
 	$(BIN)/ruff check --fix orchestration tests

@@ -12,7 +12,7 @@ import dagster as dg
 
 from orchestration.quarters import Quarter, quarter_range
 
-FIRST_QUARTER = Quarter(2018, 1)
+FIRST_QUARTER = Quarter(2015, 1)
 
 
 def quarter_keys(today: date, landed: list[str] | None = None) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import PROJECT_ROOT, Settings
+from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR, Settings
 
 SAMPLE_QUARTER = "2020-Q1"
 SAMPLE_DIR = PROJECT_ROOT / "seeds" / "quarters" / SAMPLE_QUARTER
@@ -15,9 +15,12 @@ SAMPLE_DIR = PROJECT_ROOT / "seeds" / "quarters" / SAMPLE_QUARTER
 
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings pointing at an empty landing folder and a fresh warehouse under tmp_path."""
+    """Settings pointing at an empty landing folder, a fresh warehouse and a private copy of the
+    reference CSVs under tmp_path (a test may edit its registry without touching seeds/)."""
     landing = tmp_path / "landing"
     landing.mkdir()
+    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
+    monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(reference))
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     monkeypatch.setenv("GONGKAI_LANDING_DIR", str(landing))
