@@ -5,10 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 QUARTER ?= 2020-Q1
+DBT_DIR := dbt_project
+DBT_MANIFEST := $(DBT_DIR)/target/manifest.json
+DBT_INPUTS := $(shell find $(DBT_DIR) \( -path $(DBT_DIR)/target -o -path $(DBT_DIR)/logs \) -prune \
+	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.md' \) -print) $(wildcard seeds/reference/*.csv)
 
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
+# dagster dev re-parses the dbt project on load and calls `dbt` from PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run ui test lint format docs bench clean
 
@@ -20,26 +26,40 @@ $(VENV)/.synced: uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
+# dagster-dbt reads the parsed manifest when the code location loads: parse once, and again
+# only when a dbt file or a reference CSV changes.
+$(DBT_MANIFEST): $(VENV)/.synced $(DBT_INPUTS)
+	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/transform/project.py
+	@touch $@
+
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
 
 # Materialise every asset of one quarter (default: the bundled sample 2020-Q1).
-run: install $(DAGSTER_HOME)/dagster.yaml
+run: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster asset materialize -m orchestration.definitions --select '*' --partition $(QUARTER)
 
-ui: install $(DAGSTER_HOME)/dagster.yaml
+ui: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+# sqlfluff renders the models with dbt: a scratch warehouse and target keep it off the real ones.
 lint: install
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
+	cd $(DBT_DIR) && GONGKAI_WAREHOUSE="$$(mktemp -d)/lint.duckdb" DBT_TARGET_PATH="$$(mktemp -d)" \
+		../$(BIN)/sqlfluff lint models tests
 
-test: install lint
+test: $(DBT_MANIFEST) lint
 	$(BIN)/pytest
 
+# dbt docs with the lineage graph: open dbt_project/target/docs/static_index.html.
+docs: $(DBT_MANIFEST)
+	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --static --vars '{"quarter": "$(QUARTER)"}' \
+		--target-path target/docs
+
 # Not part of `make test`: prints per-stage timings and peak memory, writes bench-results/.
-bench: install
+bench: $(DBT_MANIFEST)
 	$(BIN)/python -m tests.benchmarks.run_benchmark
 
 format: install
@@ -47,4 +67,4 @@ format: install
 	$(BIN)/ruff check --fix orchestration tests
 
 clean:
-	rm -rf $(VENV) .dagster_home warehouse dbt_project/target dbt_project/logs
+	rm -rf $(VENV) .dagster_home warehouse $(DBT_DIR)/target $(DBT_DIR)/logs

@@ -167,11 +167,13 @@ def one_county_one_quarter(work: Path) -> Result:
 def _build_history(env: dict[str, str], quarters: list[Quarter]) -> None:
     """Ingest and build marts for earlier quarters directly (a 40-run backfill takes minutes)."""
     code = (
-        "import sys\n"
+        "import os, sys\n"
         "from dbt.cli.main import dbtRunner\n"
         "from orchestration.ingest.load import ingest_quarter\n"
         "from orchestration.settings import Settings\n"
+        "from orchestration.transform.invocation import dbt_environment\n"
         "settings = Settings.from_env()\n"
+        "os.environ.update(dbt_environment(settings))\n"
         "dbt = dbtRunner()\n"
         "args = ['--project-dir', sys.argv[1], '--profiles-dir', sys.argv[1], '--quiet']\n"
         "assert dbt.invoke(['seed', *args]).success\n"

@@ -1,0 +1,67 @@
+-- Every annex row with its place in the annex, its catalogue entry and whether it was due.
+-- A column missing from the catalogue is treated as due every quarter and flagged.
+with
+
+annex_rows as (
+    select * from {{ ref('stg_annex_rows') }}
+),
+
+catalogue as (
+    select * from {{ ref('columns') }}
+),
+
+cadences as (
+    select * from {{ ref('cadences') }}
+),
+
+catalogued as (
+    select
+        annex_rows.*,
+        catalogue.catalogue_order,
+        catalogue.topic_group,
+        catalogue.cadence,
+        cadences.due_quarters,
+        catalogue.column_name is not null as in_catalogue
+    from annex_rows
+    left join catalogue
+        on
+            annex_rows.county = catalogue.county
+            and annex_rows.annex = catalogue.annex
+            and annex_rows.column_name = catalogue.column_name
+    left join cadences
+        on catalogue.cadence = cadences.cadence
+),
+
+final as (
+    select
+        county,
+        quarter,
+        quarter_number,
+        annex,
+        row_number() over (
+            partition by county, quarter, annex
+            order by source_file, source_sheet, source_row
+        ) as annex_position,
+        row_number,
+        column_name,
+        column_name_raw,
+        item_count,
+        unit_id,
+        unit_name_raw,
+        unit_name,
+        note,
+        catalogue_order,
+        topic_group,
+        cadence,
+        coalesce(
+            list_contains(string_split(due_quarters, '|'), cast(quarter_number as varchar)),
+            true
+        ) as is_due,
+        in_catalogue,
+        source_file,
+        source_sheet,
+        source_row
+    from catalogued
+)
+
+select * from final

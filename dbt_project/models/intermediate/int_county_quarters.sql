@@ -1,0 +1,38 @@
+-- Every county-quarter the ingest has loaded, whether its annexes hold rows or only a 合计.
+with
+
+annex_rows as (
+    select * from {{ ref('stg_annex_rows') }}
+),
+
+annex_totals as (
+    select * from {{ ref('stg_annex_totals') }}
+),
+
+loaded as (
+    select
+        county,
+        quarter
+    from annex_rows
+    union
+    select
+        county,
+        quarter
+    from annex_totals
+),
+
+final as (
+    select
+        county,
+        quarter,
+        cast(left(quarter, 4) as integer) as quarter_year,
+        cast(right(quarter, 1) as integer) as quarter_number,
+        case
+            when right(quarter, 1) = '1'
+                then cast(cast(left(quarter, 4) as integer) - 1 as varchar) || '-Q4'
+            else left(quarter, 6) || cast(cast(right(quarter, 1) as integer) - 1 as varchar)
+        end as previous_quarter
+    from loaded
+)
+
+select * from final

@@ -1,0 +1,50 @@
+-- What each registered unit published in each loaded county-quarter, and which due columns it
+-- left without an update. A unit with no annex row that quarter appears with zeros.
+with
+
+county_quarters as (
+    select * from {{ ref('int_county_quarters') }}
+),
+
+units as (
+    select * from {{ ref('units') }}
+),
+
+annex_columns as (
+    select * from {{ ref('int_annex_columns') }}
+),
+
+unit_columns as (
+    select
+        county,
+        quarter,
+        unit_id,
+        cast(sum(item_count) as integer) as items_published,
+        count(*) as columns_responsible,
+        count(*) filter (where is_due) as columns_due,
+        count(*) filter (where is_due and item_count = 0) as due_columns_without_update
+    from annex_columns
+    where unit_id is not null
+    group by county, quarter, unit_id
+),
+
+final as (
+    select
+        county_quarters.county,
+        county_quarters.quarter,
+        units.unit_id,
+        coalesce(unit_columns.items_published, 0) as items_published,
+        coalesce(unit_columns.columns_responsible, 0) as columns_responsible,
+        coalesce(unit_columns.columns_due, 0) as columns_due,
+        coalesce(unit_columns.due_columns_without_update, 0) as due_columns_without_update
+    from county_quarters
+    inner join units
+        on county_quarters.county = units.county
+    left join unit_columns
+        on
+            county_quarters.county = unit_columns.county
+            and county_quarters.quarter = unit_columns.quarter
+            and units.unit_id = unit_columns.unit_id
+)
+
+select * from final

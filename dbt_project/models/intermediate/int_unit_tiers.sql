@@ -1,0 +1,101 @@
+-- The published tier of every unit: the reviewer's where the assessment names the unit, else the
+-- rule's. Inside each tier list the reviewer's order comes first, then rule-only units by
+-- display order (how 农办 joins 更新情况较好 in 2020-Q1).
+with
+
+rule_tiers as (
+    select * from {{ ref('int_unit_rule_tiers') }}
+),
+
+assessments as (
+    select * from {{ ref('stg_reviewer_assessments') }}
+),
+
+units as (
+    select * from {{ ref('units') }}
+),
+
+tiers as (
+    select * from {{ ref('int_tiers') }}
+),
+
+decided as (
+    select
+        rule_tiers.county,
+        rule_tiers.quarter,
+        rule_tiers.unit_id,
+        units.unit_name,
+        units.unit_short_name,
+        units.unit_kind,
+        units.display_order,
+        rule_tiers.items_published,
+        rule_tiers.columns_responsible,
+        rule_tiers.columns_due,
+        rule_tiers.due_columns_without_update,
+        rule_tiers.rule_id,
+        rule_tiers.rule_tier,
+        rule_tiers.rule_description,
+        assessments.reviewer_tier,
+        assessments.list_position as reviewer_list_position,
+        assessments.reason as reviewer_reason,
+        assessments.unit_id is not null as has_reviewer_assessment,
+        coalesce(assessments.reviewer_tier, rule_tiers.rule_tier) as tier,
+        case when assessments.unit_id is not null then 'reviewer' else 'rule' end as tier_source
+    from rule_tiers
+    inner join units
+        on
+            rule_tiers.county = units.county
+            and rule_tiers.unit_id = units.unit_id
+    left join assessments
+        on
+            rule_tiers.county = assessments.county
+            and rule_tiers.quarter = assessments.quarter
+            and rule_tiers.unit_id = assessments.unit_id
+),
+
+final as (
+    select
+        decided.county,
+        decided.quarter,
+        decided.unit_id,
+        decided.unit_name,
+        decided.unit_short_name,
+        decided.unit_kind,
+        decided.display_order,
+        decided.items_published,
+        decided.columns_responsible,
+        decided.columns_due,
+        decided.due_columns_without_update,
+        decided.rule_id,
+        decided.rule_tier,
+        decided.reviewer_tier,
+        decided.reviewer_list_position,
+        decided.reviewer_reason,
+        decided.tier,
+        tiers.tier_rank,
+        decided.tier_source,
+        row_number() over (
+            partition by decided.county, decided.quarter, decided.tier
+            order by
+                case when decided.tier_source = 'reviewer' then 0 else 1 end,
+                decided.reviewer_list_position,
+                decided.display_order
+        ) as tier_position,
+        decided.has_reviewer_assessment,
+        -- a unit no rule could tier but the reviewer did counts as a disagreement to look at
+        case
+            when decided.has_reviewer_assessment
+                then coalesce(decided.reviewer_tier != decided.rule_tier, true)
+            else false
+        end as tiers_disagree,
+        case
+            when decided.has_reviewer_assessment
+                then coalesce(decided.reviewer_reason, '核查意见')
+            else '未列入核查意见，按规则判定：' || split_part(decided.rule_description, ' / ', 1)
+        end as reason
+    from decided
+    left join tiers
+        on decided.tier = tiers.tier
+)
+
+select * from final

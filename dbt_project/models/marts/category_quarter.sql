@@ -1,0 +1,34 @@
+-- One quarter of category totals (unit kind, topic group, annex), with last quarter's beside.
+with
+
+category_totals as (
+    select * from {{ ref('int_category_totals') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+previous_totals as (
+    select * from {{ ref('int_category_totals') }}
+    where quarter = '{{ previous_quarter_key() }}'
+),
+
+final as (
+    select
+        category_totals.county,
+        category_totals.quarter,
+        category_totals.category_type,
+        category_totals.category,
+        category_totals.category_order,
+        category_totals.items_published,
+        category_totals.units,
+        category_totals.columns,
+        previous_totals.items_published as items_previous_quarter,
+        category_totals.items_published - previous_totals.items_published as items_change
+    from category_totals
+    left join previous_totals
+        on
+            category_totals.county = previous_totals.county
+            and category_totals.category_type = previous_totals.category_type
+            and category_totals.category = previous_totals.category
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- One row per county for the quarter: the notice's totals and how many units fall in each tier.
+with
+
+county_quarters as (
+    select * from {{ ref('int_county_quarters') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+annex_columns as (
+    select * from {{ ref('int_annex_columns') }}
+    where quarter in ('{{ quarter_key() }}', '{{ previous_quarter_key() }}')
+),
+
+previous_county_quarters as (
+    select * from {{ ref('int_county_quarters') }}
+    where quarter = '{{ previous_quarter_key() }}'
+),
+
+annex_totals as (
+    select * from {{ ref('stg_annex_totals') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+unit_tiers as (
+    select * from {{ ref('int_unit_tiers') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+item_totals as (
+    select
+        county,
+        quarter,
+        cast(sum(item_count) as integer) as total_items,
+        cast(coalesce(sum(item_count) filter (where annex = 1), 0) as integer) as department_items,
+        cast(coalesce(sum(item_count) filter (where annex = 2), 0) as integer) as township_items,
+        cast(
+            coalesce(sum(item_count) filter (where unit_id is null), 0) as integer
+        ) as unattributed_items
+    from annex_columns
+    group by county, quarter
+),
+
+declared_totals as (
+    select
+        county,
+        max(declared_total) filter (where annex = 1) as annex1_declared_total,
+        max(declared_total) filter (where annex = 2) as annex2_declared_total
+    from annex_totals
+    group by county
+),
+
+tier_counts as (
+    select
+        county,
+        count(*) as units_checked,
+        count(*) filter (where tier_rank = 1) as units_good,
+        count(*) filter (where tier_rank = 2) as units_partial,
+        count(*) filter (where tier_rank = 3) as units_late,
+        count(*) filter (where tiers_disagree) as units_tiers_disagree,
+        count(*) filter (where not has_reviewer_assessment) as units_without_assessment
+    from unit_tiers
+    group by county
+),
+
+final as (
+    select
+        county_quarters.county,
+        county_quarters.quarter,
+        coalesce(current_items.total_items, 0) as total_items,
+        coalesce(current_items.department_items, 0) as department_items,
+        coalesce(current_items.township_items, 0) as township_items,
+        declared_totals.annex1_declared_total,
+        declared_totals.annex2_declared_total,
+        coalesce(tier_counts.units_checked, 0) as units_checked,
+        coalesce(tier_counts.units_good, 0) as units_good,
+        coalesce(tier_counts.units_partial, 0) as units_partial,
+        coalesce(tier_counts.units_late, 0) as units_late,
+        coalesce(tier_counts.units_tiers_disagree, 0) as units_tiers_disagree,
+        coalesce(tier_counts.units_without_assessment, 0) as units_without_assessment,
+        coalesce(current_items.unattributed_items, 0) as unattributed_items,
+        case
+            when previous_county_quarters.county is not null
+                then coalesce(previous_items.total_items, 0)
+        end as previous_total_items,
+        coalesce(current_items.total_items, 0) - previous_total_items as total_change
+    from county_quarters
+    left join item_totals as current_items
+        on
+            county_quarters.county = current_items.county
+            and county_quarters.quarter = current_items.quarter
+    left join previous_county_quarters
+        on county_quarters.county = previous_county_quarters.county
+    left join item_totals as previous_items
+        on
+            county_quarters.county = previous_items.county
+            and county_quarters.previous_quarter = previous_items.quarter
+    left join declared_totals
+        on county_quarters.county = declared_totals.county
+    left join tier_counts
+        on county_quarters.county = tier_counts.county
+)
+
+select * from final

@@ -1,0 +1,48 @@
+-- One quarter of units: the published tier lists, with last quarter's items beside.
+with
+
+unit_tiers as (
+    select * from {{ ref('int_unit_tiers') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+previous_activity as (
+    select * from {{ ref('int_unit_activity') }}
+    where quarter = '{{ previous_quarter_key() }}'
+),
+
+final as (
+    select
+        unit_tiers.county,
+        unit_tiers.quarter,
+        unit_tiers.unit_id,
+        unit_tiers.unit_name,
+        unit_tiers.unit_short_name,
+        unit_tiers.unit_kind,
+        unit_tiers.display_order,
+        unit_tiers.items_published,
+        unit_tiers.columns_responsible,
+        unit_tiers.columns_due,
+        unit_tiers.due_columns_without_update,
+        unit_tiers.rule_id,
+        unit_tiers.rule_tier,
+        unit_tiers.reviewer_tier,
+        unit_tiers.reviewer_list_position,
+        unit_tiers.reviewer_reason,
+        unit_tiers.tier,
+        unit_tiers.tier_rank,
+        unit_tiers.tier_source,
+        unit_tiers.tier_position,
+        unit_tiers.has_reviewer_assessment,
+        unit_tiers.tiers_disagree,
+        unit_tiers.reason,
+        previous_activity.items_published as items_published_previous_quarter,
+        unit_tiers.items_published - previous_activity.items_published as items_change
+    from unit_tiers
+    left join previous_activity
+        on
+            unit_tiers.county = previous_activity.county
+            and unit_tiers.unit_id = previous_activity.unit_id
+)
+
+select * from final

@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('raw', 'annex_totals') }}
+),
+
+final as (
+    select
+        county,
+        quarter,
+        cast(annex as integer) as annex,
+        title,
+        count_header,
+        declared_total,
+        source_file,
+        source_sha256,
+        source_sheet,
+        source_row
+    from source
+)
+
+select * from final

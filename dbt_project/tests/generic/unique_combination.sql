@@ -1,0 +1,7 @@
+{#- No row repeats the combination of `columns` (the model's grain). -#}
+{% test unique_combination(model, columns) %}
+    select {{ columns | join(', ') }}, count(*) as rows_with_key
+    from {{ model }}
+    group by {{ columns | join(', ') }}
+    having count(*) > 1
+{% endtest %}

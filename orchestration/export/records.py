@@ -1,0 +1,207 @@
+"""Read one quarter of the marts into plain records: the only place the export touches DuckDB.
+
+Writers get frozen dataclasses, never a connection or a dataframe, so they can be tested and
+timed without a warehouse and cannot change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from orchestration.quarters import Quarter
+
+if TYPE_CHECKING:
+    import duckdb
+
+MART_MODELS = ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+
+
+@dataclass(frozen=True)
+class AnnexLine:
+    """One data row of an annex table, with the column and unit names as the clerk wrote them."""
+
+    annex: int
+    annex_position: int
+    row_number: int | None
+    column_name_raw: str
+    item_count: int
+    unit_name_raw: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class UnitTier:
+    """One checked unit: what it published and which tier list it belongs to, and why."""
+
+    unit_id: str
+    unit_name: str
+    unit_short_name: str
+    unit_kind: str
+    display_order: int
+    items_published: int
+    columns_responsible: int
+    columns_due: int
+    due_columns_without_update: int
+    rule_id: str | None
+    rule_tier: str | None
+    reviewer_tier: str | None
+    reviewer_list_position: int | None
+    tier: str
+    tier_rank: int
+    tier_source: str
+    tier_position: int
+    has_reviewer_assessment: bool
+    tiers_disagree: bool
+    reason: str | None
+    items_published_previous_quarter: int | None
+    items_change: int | None
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    category_type: str
+    category: str
+    category_order: int
+    items_published: int
+    units: int
+    columns: int
+    items_previous_quarter: int | None
+    items_change: int | None
+
+
+@dataclass(frozen=True)
+class QuarterSummary:
+    total_items: int
+    department_items: int
+    township_items: int
+    annex1_declared_total: int | None
+    annex2_declared_total: int | None
+    units_checked: int
+    units_good: int
+    units_partial: int
+    units_late: int
+    units_tiers_disagree: int
+    units_without_assessment: int
+    unattributed_items: int
+    previous_total_items: int | None
+    total_change: int | None
+
+
+@dataclass(frozen=True)
+class CountyQuarterNotice:
+    """Everything the workbook and the draft of one county's notice for one quarter show."""
+
+    county: str
+    quarter: Quarter
+    summary: QuarterSummary
+    annex_lines: tuple[AnnexLine, ...]
+    units: tuple[UnitTier, ...]  # ordered by tier_rank, then tier_position
+    categories: tuple[CategoryTotal, ...]  # ordered by category_type, then category_order
+
+    def annex(self, number: int) -> tuple[AnnexLine, ...]:
+        return tuple(line for line in self.annex_lines if line.annex == number)
+
+    def declared_total(self, annex: int) -> int | None:
+        """The 合计 the clerk wrote under the annex (checked against the rows upstream)."""
+        return (self.summary.annex1_declared_total, self.summary.annex2_declared_total)[annex - 1]
+
+    def categories_of(self, category_type: str) -> tuple[CategoryTotal, ...]:
+        return tuple(c for c in self.categories if c.category_type == category_type)
+
+    @property
+    def has_previous_quarter(self) -> bool:
+        return self.summary.previous_total_items is not None
+
+
+class MartsMissingError(LookupError):
+    """The marts hold nothing for the quarter asked for."""
+
+
+Record = TypeVar("Record")
+
+
+def _select(
+    connection: duckdb.DuckDBPyConnection,
+    record: type[Record],
+    table: str,
+    county: str,
+    quarter: str,
+    order_by: str,
+) -> tuple[Record, ...]:
+    columns = [field.name for field in fields(record)]  # type: ignore[arg-type]
+    rows = connection.execute(
+        f"select {', '.join(columns)} from marts.{table}"
+        f" where county = ? and quarter = ? order by {order_by}",
+        [county, quarter],
+    ).fetchall()
+    return tuple(record(**dict(zip(columns, row, strict=True))) for row in rows)
+
+
+def _counties(connection: duckdb.DuckDBPyConnection, quarter: str) -> list[str]:
+    rows = connection.execute(
+        "select county from marts.quarter_summary where quarter = ? order by county", [quarter]
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _notice(
+    connection: duckdb.DuckDBPyConnection, county: str, quarter: Quarter
+) -> CountyQuarterNotice:
+    summaries = _select(
+        connection, QuarterSummary, "quarter_summary", county, quarter.key, "total_items"
+    )
+    if len(summaries) != 1:
+        raise MartsMissingError(
+            f"汇总表中{county}{quarter.key}应有一行，实有{len(summaries)}行。"
+            f" / marts.quarter_summary should hold one row for {county} {quarter.key},"
+            f" found {len(summaries)}."
+        )
+    return CountyQuarterNotice(
+        county=county,
+        quarter=quarter,
+        summary=summaries[0],
+        annex_lines=_select(
+            connection, AnnexLine, "column_quarter", county, quarter.key, "annex, annex_position"
+        ),
+        units=_select(
+            connection, UnitTier, "unit_quarter", county, quarter.key, "tier_rank, tier_position"
+        ),
+        categories=_select(
+            connection,
+            CategoryTotal,
+            "category_quarter",
+            county,
+            quarter.key,
+            "category_type, category_order",
+        ),
+    )
+
+
+def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNotice]:
+    """Every county's notice data for the quarter, read over one read-only connection."""
+    import duckdb
+
+    from orchestration.warehouse import connect
+
+    quarter = Quarter.parse(quarter_key)
+    if not warehouse_path.is_file():
+        raise MartsMissingError(
+            f"找不到数据仓库文件{warehouse_path}，请先导入并生成{quarter.key}。"
+            f" / No warehouse at {warehouse_path}: ingest and build {quarter.key} first."
+        )
+    with connect(warehouse_path, read_only=True) as connection:
+        try:
+            counties = _counties(connection, quarter.key)
+        except duckdb.CatalogException as error:
+            raise MartsMissingError(
+                f"仓库中还没有汇总表（marts），请先生成{quarter.key}的汇总。"
+                f" / The warehouse has no marts yet: build {quarter.key} first."
+            ) from error
+        if not counties:
+            raise MartsMissingError(
+                f"仓库中没有{quarter.key}的汇总数据，请先导入并生成该季度。"
+                f" / The marts hold no data for {quarter.key}: ingest and build that quarter first."
+            )
+        return [_notice(connection, county, quarter) for county in counties]

@@ -1,0 +1,1 @@
+"""The quality gate: Great Expectations suites (expectations/) run as Dagster asset checks."""

@@ -1,0 +1,58 @@
+"""The Dagster asset exports/notice_workbook, materialised in-process on contract marts."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+from openpyxl import load_workbook
+
+from orchestration.export.assets import notice_workbook
+from orchestration.settings import Settings
+from tests.test_export_contract import sample_warehouse
+
+KEY = dg.AssetKey(["exports", "notice_workbook"])
+
+
+def test_asset_writes_the_quarters_files_and_shows_them(settings: Settings) -> None:
+    sample_warehouse(settings.warehouse_path)
+
+    result = dg.materialize([notice_workbook], partition_key="2020-Q1")
+
+    assert result.success
+    folder = settings.exports_dir / "2020-Q1"
+    workbook = folder / "崇信县-2020-Q1-信息公开更新情况通报.xlsx"
+    draft = folder / "崇信县-2020-Q1-通报草稿.docx"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([workbook.name, draft.name])
+    assert load_workbook(workbook)["附件1"]["C47"].value == 248
+    (event,) = result.get_asset_materialization_events()
+    assert event.asset_key == KEY and event.partition == "2020-Q1"
+    metadata = event.materialization.metadata
+    assert metadata["崇信县 工作簿 / workbook"] == dg.MetadataValue.path(str(workbook))
+    assert metadata["崇信县 草稿 / draft"] == dg.MetadataValue.path(str(draft))
+    rows = {key: metadata[f"rows_{key}"].value for key in ("附件1", "附件2", "分档名单")}
+    assert rows == {"附件1": 43, "附件2": 8, "分档名单": 35}
+    assert metadata["review_notes"].value == 4
+    preview = metadata["preview"].value
+    assert "1.更新情况较好的单位15个，分别为县政府办、市场监督管理局" in preview
+    assert "| 28 | 资源交易 | 74 | 公共资源交易中心 |  |" in preview
+    assert "| 合计 |  | 14 |  |  |" in preview
+
+
+def test_asset_depends_on_the_four_marts_and_serialises_on_the_warehouse() -> None:
+    spec = notice_workbook.specs_by_key[KEY]
+    assert {dep.asset_key for dep in spec.deps} == {
+        dg.AssetKey(["marts", model])
+        for model in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+    }
+    assert notice_workbook.op.pool == "gongkai_warehouse"
+    assert "2020-Q1" in notice_workbook.partitions_def.get_partition_keys()
+
+
+def test_asset_fails_in_both_languages_when_the_quarter_was_never_built(
+    settings: Settings,
+) -> None:
+    sample_warehouse(settings.warehouse_path)
+
+    with pytest.raises(dg.Failure, match=r"仓库中没有2020-Q2的汇总数据.*no data for 2020-Q2"):
+        dg.materialize([notice_workbook], partition_key="2020-Q2")
+    assert not (settings.exports_dir / "2020-Q2").exists()

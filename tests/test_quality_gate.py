@@ -1,0 +1,439 @@
+"""The quality gate end to end: real ingest, real dbt, real GX, real Dagster blocking semantics.
+
+One clean 2020-Q1 run per module builds the warehouse every scenario starts from. Each scenario
+breaks exactly one check, runs one materialisation, and asserts the check failed for that reason
+(its offending rows) and that the export was skipped, leaving the previous export untouched.
+Inputs the ingest already refuses (a negative count, a duplicate row, an unknown unit) are written
+straight into the raw tables: the check is the second line of defence behind the ingest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.export.assets import notice_workbook
+from orchestration.ingest.assets import raw_quarter
+from orchestration.quality.checks import MART_CHECKS, RAW_CHECKS, quality_checks
+from orchestration.settings import Settings
+from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
+from orchestration.warehouse import connect, ensure_raw_schema
+from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
+from tests.factories import notice_2020q1 as notice
+from tests.factories.annex_workbooks import AnnexRow, write_annex_xlsx
+from tests.factories.sample_quarter import ANNEX1_FILE
+
+EXPORT = dg.AssetKey(["exports", "notice_workbook"])
+RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")]
+MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
+WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
+PREVIOUS = b"the notice exported by an earlier, good run"
+QUALITY = {check.name for check in RAW_CHECKS + MART_CHECKS}
+BLOCKING = {check.name for check in RAW_CHECKS + MART_CHECKS if check.blocking}
+ANNEX1_PATH = f"{SAMPLE_QUARTER}/{ANNEX1_FILE}"
+
+# Run only what follows the raw tables (they were written by the test), or only the export and
+# the mart checks (the marts were altered by the test and must not be rebuilt). The gate's own
+# checks are named: dbt's tests are checks on the same assets and would start a dbt run.
+AFTER_RAW = dg.AssetSelection.checks(*[c.key for c in RAW_CHECKS]) | dg.AssetSelection.assets(
+    *RAW_KEYS
+).downstream(include_self=False)
+AFTER_MARTS = dg.AssetSelection.checks(*[c.key for c in MART_CHECKS]) | dg.AssetSelection.assets(
+    EXPORT
+)
+
+
+def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
+    """One in-process run of the quarter; no selection means every asset and check."""
+    return dg.materialize(
+        [raw_quarter, gongkai_dbt_assets, notice_workbook, *quality_checks],
+        resources={"dbt": dbt_resource()},
+        partition_key=SAMPLE_QUARTER,
+        selection=selection,
+        raise_on_error=False,
+    )
+
+
+def evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    """This gate's check results (dbt's tests are asset checks too, and are not ours)."""
+    return {
+        e.check_name: e for e in result.get_asset_check_evaluations() if e.check_name in QUALITY
+    }
+
+
+def offending_rows(evaluation: dg.AssetCheckEvaluation) -> list[dict[str, str]]:
+    table = evaluation.metadata["问题行 / offending rows (table)"]
+    return [dict(record.data) for record in table.records]
+
+
+def failed_blocking(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {name for name, e in evaluations(result).items() if name in BLOCKING and not e.passed}
+
+
+def materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
+    return {e.asset_key for e in result.get_asset_materialization_events()}
+
+
+@dataclasses.dataclass(frozen=True)
+class CleanRun:
+    result: dg.ExecuteInProcessResult
+    settings: Settings
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanRun]:
+    """The bundled sample quarter through the whole pipeline, once for the module."""
+    root = tmp_path_factory.mktemp("clean")
+    with pytest.MonkeyPatch.context() as env:
+        shutil.copytree(SAMPLE_DIR, root / "landing" / SAMPLE_QUARTER)
+        (root / "dagster_home").mkdir()
+        env.setenv("GONGKAI_LANDING_DIR", str(root / "landing"))
+        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse.duckdb"))
+        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
+        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        env.delenv("GONGKAI_COUNTY", raising=False)
+        yield CleanRun(materialize(), Settings.from_env())
+
+
+@pytest.fixture
+def previous_export(settings: Settings) -> Path:
+    """An export of the quarter from an earlier run, which a blocked run must leave as it is."""
+    folder = settings.exports_dir / SAMPLE_QUARTER
+    folder.mkdir(parents=True)
+    (folder / WORKBOOK).write_bytes(PREVIOUS)
+    return folder
+
+
+def assert_export_blocked(result: dg.ExecuteInProcessResult, previous: Path) -> None:
+    assert not result.success
+    assert EXPORT not in materialized(result)
+    assert [p.name for p in previous.iterdir()] == [WORKBOOK]
+    assert (previous / WORKBOOK).read_bytes() == PREVIOUS
+
+
+def clean_warehouse(clean_run: CleanRun, settings: Settings, *statements: str) -> None:
+    """The clean run's warehouse, copied for this test and altered by the given SQL."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(clean_run.settings.warehouse_path, settings.warehouse_path)
+    with connect(settings.warehouse_path) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def landing_with_annex1(settings: Settings, rows: Sequence[AnnexRow], declared: int) -> None:
+    """The sample quarter with annex 1 rewritten by the test."""
+    folder = settings.landing_dir / SAMPLE_QUARTER
+    shutil.copytree(SAMPLE_DIR, folder)
+    write_annex_xlsx(folder / ANNEX1_FILE, notice.ANNEX1_TITLE, rows, declared)
+
+
+# --- the clean quarter ------------------------------------------------------------------------
+
+
+def test_clean_2020q1_passes_every_blocking_check_and_is_exported(clean_run: CleanRun) -> None:
+    result = clean_run.result
+    checks = evaluations(result)
+
+    assert result.success
+    assert set(checks) == QUALITY
+    assert {name for name, e in checks.items() if e.passed} == BLOCKING
+    assert {e.partition for e in checks.values()} == {SAMPLE_QUARTER}
+    assert EXPORT in materialized(result)
+    assert (clean_run.settings.exports_dir / SAMPLE_QUARTER / WORKBOOK).is_file()
+    annex_totals = checks["annex_totals_match"].metadata
+    assert annex_totals["核对行数 / rows checked"].value == 2
+    assert checks["units_covered"].metadata["核对行数 / rows checked"].value == 36  # 35 + 相关部门
+
+
+def test_clean_2020q1_warns_that_nongban_has_no_reviewer_assessment(clean_run: CleanRun) -> None:
+    warning = evaluations(clean_run.result)["reviewer_assessed_every_unit"]
+
+    assert not warning.passed
+    assert warning.severity == dg.AssetCheckSeverity.WARN
+    assert warning.metadata["涉及单位 / units"].value == "农办"
+    assert warning.description.startswith("未通过（1 处，涉及单位：农办）：该单位没有核查意见")
+    (row,) = offending_rows(warning)
+    assert row["单位"] == "农办"
+    assert row["文件"] == f"{SAMPLE_QUARTER}/核查意见-2020年第一季度.xlsx"
+    assert (row["应为"], row["实际"]) == ("有一条核查意见", "0")
+    assert "农办" in warning.metadata["问题行 / offending rows"].value
+
+
+# --- raw layer: spreadsheets the ingest accepts --------------------------------------------
+
+
+def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
+    settings: Settings, previous_export: Path
+) -> None:
+    landing_with_annex1(settings, notice.ANNEX1_ROWS, 249)
+
+    result = materialize()
+
+    assert failed_blocking(result) == {"annex_totals_match"}
+    (row,) = offending_rows(evaluations(result)["annex_totals_match"])
+    assert row["文件"] == ANNEX1_PATH
+    assert (row["工作表"], row["行"], row["栏目"]) == ("Sheet1", "46", "合计")
+    assert (row["应为"], row["实际"]) == ("249", "248")
+    assert row["问题"] == "各行公开数量相加与“合计”不符"
+    # the marts are not rebuilt from a quarter that fails, so nothing downstream ran
+    assert materialized(result) == set(RAW_KEYS) | {dg.AssetKey(["raw", "source_files"])}
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_registered_unit_missing_from_the_annexes_blocks_the_export(
+    settings: Settings, previous_export: Path
+) -> None:
+    # 精准扶贫 handed to 政府办: totals and columns unchanged, but 农办 is gone from the annexes
+    rows = [
+        dataclasses.replace(row, unit_name="政府办") if row.unit_name == "农办" else row
+        for row in notice.ANNEX1_ROWS
+    ]
+    landing_with_annex1(settings, rows, notice.ANNEX1_DECLARED_TOTAL)
+
+    result = materialize()
+
+    assert failed_blocking(result) == {"units_covered"}
+    (row,) = offending_rows(evaluations(result)["units_covered"])
+    assert (row["单位"], row["应为"], row["实际"]) == ("农办", "至少负责1个栏目", "0")
+    assert row["问题"] == "名录中的单位未出现在本季度附件中"
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_column_due_this_quarter_missing_from_the_annex_blocks_the_export(
+    settings: Settings, previous_export: Path
+) -> None:
+    # 人事任免 (published 0, due every quarter) left out: the total is still 248
+    rows = [row for row in notice.ANNEX1_ROWS if row.column_name != "人事任免"]
+    landing_with_annex1(settings, rows, notice.ANNEX1_DECLARED_TOTAL)
+
+    result = materialize()
+
+    assert failed_blocking(result) == {"due_columns_present"}
+    (row,) = offending_rows(evaluations(result)["due_columns_present"])
+    assert (row["文件"], row["栏目"], row["实际"]) == (ANNEX1_PATH, "人事任免", "0")
+    assert row["核对项"] == "附件1目录第1项"
+    assert_export_blocked(result, previous_export)
+
+
+# --- raw layer: rows the ingest refuses, written straight into the warehouse ----------------
+
+ANNEX_ROW = f"raw.annex_rows where quarter = '{SAMPLE_QUARTER}' and column_name"
+
+
+def test_a_negative_count_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    # -1 and +1 keep the annex total at 248, so only the count itself is wrong
+    clean_warehouse(
+        clean_run,
+        settings,
+        f"update {ANNEX_ROW.replace(' where', ' set item_count = -1 where')} = '人事任免'",
+        f"update {ANNEX_ROW.replace(' where', ' set item_count = 2 where')} = '招聘公告'",
+    )
+
+    result = materialize(AFTER_RAW)
+
+    assert failed_blocking(result) == {"annex_rows_valid"}
+    (row,) = offending_rows(evaluations(result)["annex_rows_valid"])
+    assert (row["文件"], row["行"], row["单位"], row["栏目"]) == (
+        ANNEX1_PATH,
+        "3",
+        "人社局",
+        "人事任免",
+    )
+    assert (row["应为"], row["实际"], row["问题"]) == ("不小于0的整数", "-1", "公开数量为负数")
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_count_that_is_not_a_whole_number_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    # a warehouse whose raw table drifted to a decimal count: 0.5 + 0.5 keeps the total at 248
+    clean_warehouse(
+        clean_run,
+        settings,
+        "alter table raw.annex_rows alter item_count type double",
+        f"update {ANNEX_ROW.replace(' where', ' set item_count = 0.5 where')} = '人事任免'",
+        f"update {ANNEX_ROW.replace(' where', ' set item_count = 0.5 where')} = '招聘公告'",
+    )
+
+    result = materialize(AFTER_RAW)
+
+    assert failed_blocking(result) == {"annex_rows_valid"}
+    (row,) = offending_rows(evaluations(result)["annex_rows_valid"])
+    assert (row["问题"], row["应为"]) == ("公开数量不是整数", "整数")
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_duplicate_unit_and_column_row_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    # a second 人事任免 row for 人社局 with 0 items: the total stays 248
+    clean_warehouse(
+        clean_run,
+        settings,
+        "insert into raw.annex_rows select * replace (99 as source_row)"
+        f" from {ANNEX_ROW} = '人事任免'",
+    )
+
+    result = materialize(AFTER_RAW)
+
+    assert failed_blocking(result) == {"annex_rows_valid"}
+    rows = offending_rows(evaluations(result)["annex_rows_valid"])
+    assert [(r["行"], r["单位"], r["栏目"]) for r in rows] == [
+        ("3", "人社局", "人事任免"),
+        ("99", "人社局", "人事任免"),
+    ]
+    assert {r["问题"] for r in rows} == {"同一单位的同一栏目出现了两次"}
+    assert_export_blocked(result, previous_export)
+
+
+def test_an_unknown_unit_that_slipped_through_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run,
+        settings,
+        "insert into raw.annex_rows select * replace ("
+        " '政府部门信息公开(档案局)' as column_name, '政府部门信息公开(档案局)' as column_name_raw,"
+        " '档案局' as unit_name_raw, '档案局' as unit_name, 'chongxin-dangan' as unit_id,"
+        f" 0 as item_count, 99 as source_row) from {ANNEX_ROW} = '人事任免'",
+    )
+
+    result = materialize(AFTER_RAW)
+
+    assert failed_blocking(result) == {"units_covered"}
+    (row,) = offending_rows(evaluations(result)["units_covered"])
+    assert (row["文件"], row["行"], row["单位"]) == (ANNEX1_PATH, "99", "档案局")
+    assert row["问题"] == "责任单位不在单位名录中"
+    assert_export_blocked(result, previous_export)
+
+
+# --- marts that disagree with the raw rows ----------------------------------------------------
+
+MART = f"where quarter = '{SAMPLE_QUARTER}'"
+
+
+def test_a_unit_given_two_tiers_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run,
+        settings,
+        "insert into marts.unit_quarter select * replace ('更新情况较好' as tier)"
+        f" from marts.unit_quarter {MART} and unit_name = '农办'",
+    )
+
+    result = materialize(AFTER_MARTS)
+
+    assert failed_blocking(result) == {"unit_tiers_complete"}
+    (row,) = offending_rows(evaluations(result)["unit_tiers_complete"])
+    assert (row["单位"], row["应为"], row["实际"]) == ("农办", "恰好1个档次", "2")
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_unit_total_that_disagrees_with_the_annex_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run,
+        settings,
+        "update marts.unit_quarter set items_published = items_published + 1"
+        f" {MART} and unit_name = '政府办'",
+    )
+
+    result = materialize(AFTER_MARTS)
+
+    assert failed_blocking(result) == {"unit_totals_match_raw"}
+    (row,) = offending_rows(evaluations(result)["unit_totals_match_raw"])
+    assert (row["核对项"], row["单位"], row["应为"], row["实际"]) == (
+        "单位公开数量",
+        "政府办",
+        "38",
+        "39",
+    )
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_column_count_that_disagrees_with_its_annex_row_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run,
+        settings,
+        f"update marts.column_quarter set item_count = 75 {MART} and column_name = '资源交易'",
+    )
+
+    result = materialize(AFTER_MARTS)
+
+    assert failed_blocking(result) == {"column_counts_match_raw"}
+    (row,) = offending_rows(evaluations(result)["column_counts_match_raw"])
+    assert (row["文件"], row["工作表"], row["行"]) == (ANNEX1_PATH, "Sheet1", "30")
+    assert (row["单位"], row["栏目"], row["应为"], row["实际"]) == (
+        "公共资源交易中心",
+        "资源交易",
+        "74",
+        "75",
+    )
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_category_total_that_disagrees_with_the_annexes_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run,
+        settings,
+        f"update marts.category_quarter set items_published = 10 {MART} and category = '乡镇'",
+    )
+
+    result = materialize(AFTER_MARTS)
+
+    assert failed_blocking(result) == {"category_totals_match_raw"}
+    (row,) = offending_rows(evaluations(result)["category_totals_match_raw"])
+    assert (row["核对项"], row["应为"], row["实际"]) == ("单位类型：乡镇", "9", "10")
+    assert_export_blocked(result, previous_export)
+
+
+def test_a_quarter_total_that_is_not_departments_plus_townships_blocks_the_export(
+    clean_run: CleanRun, settings: Settings, previous_export: Path
+) -> None:
+    clean_warehouse(
+        clean_run, settings, f"update marts.quarter_summary set total_items = 263 {MART}"
+    )
+
+    result = materialize(AFTER_MARTS)
+
+    assert failed_blocking(result) == {"quarter_totals_match_raw"}
+    rows = offending_rows(evaluations(result)["quarter_totals_match_raw"])
+    assert [(r["核对项"], r["应为"], r["实际"]) for r in rows] == [
+        ("全县公开总数", "262", "263"),
+        ("附件1 + 附件2 = 全县总数", "262", "263"),
+    ]
+    assert_export_blocked(result, previous_export)
+
+
+# --- a warehouse that cannot be reconciled -----------------------------------------------------
+
+
+def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
+    settings: Settings,
+) -> None:
+    from orchestration.quality.run import evaluate
+
+    with connect(settings.warehouse_path) as connection:
+        ensure_raw_schema(connection)
+
+    outcomes = evaluate(settings, SAMPLE_QUARTER, [*RAW_CHECKS, *MART_CHECKS])
+
+    assert [f.problem_zh for f in outcomes["annex_totals_match"].failures] == [
+        "本季度仓库中没有任何附件"
+    ]
+    for check in MART_CHECKS:
+        (failure,) = outcomes[check.name].failures
+        assert failure.problem_zh.startswith("仓库中缺少本项核对要读的表，请先生成数据集市")

@@ -1,0 +1,125 @@
+"""The dbt assets as Dagster loads them, and the arguments and environment of a quarter's run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.settings import DBT_PROJECT_DIR, REFERENCE_DIR, Settings
+from orchestration.transform.invocation import build_args, dbt_environment
+
+
+def test_build_args_pass_the_quarter_as_a_var_and_leave_unit_tests_to_ci() -> None:
+    args = build_args("2020-Q2")
+    assert args[0] == "build"
+    assert json.loads(args[args.index("--vars") + 1]) == {"quarter": "2020-Q2"}
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+
+
+def test_build_args_reject_a_malformed_quarter_in_both_languages() -> None:
+    with pytest.raises(ValueError, match="季度应写成") as error:
+        build_args("2020Q5")
+    assert "A quarter is written like '2020-Q1'" in str(error.value)
+
+
+def test_dbt_environment_gives_an_absolute_warehouse_and_a_relative_seed_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_WAREHOUSE", "warehouse/relative.duckdb")
+    monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(tmp_path / "reference"))
+    settings = Settings.from_env()
+    env = dbt_environment(settings)
+    assert Path(env["GONGKAI_WAREHOUSE"]) == settings.warehouse_path
+    assert Path(env["GONGKAI_WAREHOUSE"]).is_absolute()
+    seed_path = env["GONGKAI_DBT_SEED_PATH"]
+    assert not os.path.isabs(seed_path)  # an absolute one makes dbt overwrite the CSVs
+    assert (DBT_PROJECT_DIR / seed_path).resolve() == (tmp_path / "reference").resolve()
+    assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
+
+
+def test_default_seed_path_is_the_one_dbt_project_yml_falls_back_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GONGKAI_REFERENCE_DIR", raising=False)
+    assert dbt_environment(Settings.from_env())["GONGKAI_DBT_SEED_PATH"] == "../seeds/reference"
+    assert (DBT_PROJECT_DIR / "../seeds/reference").resolve() == REFERENCE_DIR
+    assert "env_var('GONGKAI_DBT_SEED_PATH', '../seeds/reference')" in (
+        DBT_PROJECT_DIR / "dbt_project.yml"
+    ).read_text(encoding="utf-8")
+
+
+def test_dbt_assets_are_keyed_and_grouped_by_layer() -> None:
+    from orchestration.transform.assets import gongkai_dbt_assets
+
+    keys = {key.to_user_string() for key in gongkai_dbt_assets.keys}
+    for mart in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary"):
+        assert f"marts/{mart}" in keys
+    assert {"reference/units", "reference/tier_rules", "staging/stg_annex_rows"} <= keys
+    assert "intermediate/int_unit_tiers" in keys
+    groups = gongkai_dbt_assets.group_names_by_key
+    assert {key.path[0]: groups[key] for key in gongkai_dbt_assets.keys} == {
+        "reference": "reference",
+        "staging": "staging",
+        "intermediate": "intermediate",
+        "marts": "marts",
+    }
+    raw = {key.to_user_string() for key in gongkai_dbt_assets.dependency_keys} - keys
+    assert raw == {
+        "raw/annex_rows",
+        "raw/annex_totals",
+        "raw/reviewer_assessments",
+        "raw/source_files",
+    }
+    description = gongkai_dbt_assets.specs_by_key[
+        dg.AssetKey(["marts", "unit_quarter"])
+    ].description
+    assert description is not None
+    assert "单位季度表" in description and "one row per registered unit" in description
+
+
+def test_dbt_assets_share_the_quarter_partitions_and_the_warehouse_pool() -> None:
+    from orchestration.partitions import quarterly_partitions
+    from orchestration.transform.assets import gongkai_dbt_assets
+    from orchestration.warehouse import WAREHOUSE_POOL
+
+    assert gongkai_dbt_assets.partitions_def == quarterly_partitions
+    assert gongkai_dbt_assets.op.pool == WAREHOUSE_POOL
+
+
+def test_the_raw_keys_dbt_reads_are_the_ones_the_ingest_writes() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey(["staging", "stg_annex_rows"])).parent_keys
+    assert upstream == {dg.AssetKey(["raw", "annex_rows"])}
+    assert graph.get(dg.AssetKey(["raw", "annex_rows"])).is_materializable
+
+
+def test_dbt_version_is_read_from_the_installed_package_not_from_dbt_version() -> None:
+    from importlib.metadata import version
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.transform.assets import dbt_resource
+
+    # The override only helps while dagster-dbt still asks this property for the version.
+    assert "_cli_version" in vars(DbtCliResource)
+    resource = dbt_resource()
+    assert str(resource._cli_version) == version("dbt-core")
+    assert Path(resource.dbt_executable).name == "dbt"
+    assert Path(resource.dbt_executable).exists()
+
+
+def test_environment_overrides_are_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration.transform.assets import _environment
+
+    monkeypatch.setenv("GONGKAI_WAREHOUSE", "before.duckdb")
+    monkeypatch.delenv("GONGKAI_DBT_SEED_PATH", raising=False)
+    with _environment({"GONGKAI_WAREHOUSE": "/tmp/x.duckdb", "GONGKAI_DBT_SEED_PATH": "../x"}):
+        assert os.environ["GONGKAI_WAREHOUSE"] == "/tmp/x.duckdb"
+    assert os.environ["GONGKAI_WAREHOUSE"] == "before.duckdb"
+    assert "GONGKAI_DBT_SEED_PATH" not in os.environ
