@@ -32,9 +32,10 @@ $(DBT_MANIFEST): $(VENV)/.synced $(DBT_INPUTS)
 	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/transform/project.py
 	@touch $@
 
-$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml $(VENV)/.synced
 	@mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
+	$(BIN)/dagster instance migrate >/dev/null
 
 # Materialise every asset of one quarter (default: the bundled sample 2020-Q1).
 run: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml

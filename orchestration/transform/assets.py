@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
@@ -90,6 +91,17 @@ def gongkai_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -
     from orchestration.settings import Settings
     from orchestration.transform.invocation import build_args, dbt_environment
 
-    with _environment(dbt_environment(Settings.from_env())):
-        invocation = dbt.cli(build_args(context.partition_key), context=context)
-    yield from invocation.stream()
+    # Each invocation gets its own target folder (dagster-dbt copies the partial parse into it);
+    # it is removed after the step, or every quarter's run would leave ~6 MB behind for good.
+    with tempfile.TemporaryDirectory(prefix="run-", dir=_runs_dir()) as target:
+        with _environment(dbt_environment(Settings.from_env())):
+            invocation = dbt.cli(
+                build_args(context.partition_key), context=context, target_path=Path(target)
+            )
+        yield from invocation.stream()
+
+
+def _runs_dir() -> Path:
+    runs = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    return runs
