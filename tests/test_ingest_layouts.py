@@ -16,6 +16,7 @@ from tests.factories.annex_workbooks import (
     DEFAULT_HEADERS,
     Layout,
     write_annex_csv,
+    write_annex_xls,
     write_annex_xlsx,
 )
 
@@ -58,6 +59,7 @@ LAYOUTS: dict[str, tuple[Layout, str]] = {
         Layout(column_order=("column_name", "item_count", "unit_name")),
         ".xlsx",
     ),
+    "legacy .xls as WPS saves it": (Layout(merge_unit_cells=False), ".xls"),
     "csv saved by Chinese Excel (GB18030)": (Layout(), ".csv"),
     "csv saved as UTF-8 with BOM": (Layout(), ".utf8.csv"),
 }
@@ -66,6 +68,8 @@ LAYOUTS: dict[str, tuple[Layout, str]] = {
 def _write(folder: Path, name: str, title: str, rows, total, layout: Layout, kind: str) -> None:  # type: ignore[no-untyped-def]
     if kind == ".xlsx":
         write_annex_xlsx(folder / f"{name}.xlsx", title, rows, total, layout)
+    elif kind == ".xls":
+        write_annex_xls(folder / f"{name}.xls", title, rows, total, layout)
     else:
         encoding = "utf-8-sig" if kind == ".utf8.csv" else "gb18030"
         write_annex_csv(folder / f"{name}.csv", title, rows, total, layout, encoding)

@@ -156,6 +156,32 @@ def write_annex_csv(
     return path
 
 
+def write_annex_xls(
+    path: Path,
+    title: str,
+    rows: Sequence[AnnexRow],
+    declared_total: int | str | None,
+    layout: Layout | None = None,
+) -> Path:
+    """A legacy .xls (Excel 97-2003, as WPS and older Excel save it), title row merged."""
+    import xlwt
+
+    layout = layout or Layout()
+    grid = annex_table(title, rows, declared_total, layout)
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet(layout.sheet_name)
+    width = len(layout.column_order)
+    for row_index, values in enumerate(grid):
+        if row_index < layout.title_rows:
+            sheet.write_merge(row_index, row_index, 0, width - 1, values[0])
+            continue
+        for column_index, value in enumerate(values):
+            sheet.write(row_index, column_index, value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(str(path))
+    return path
+
+
 ASSESSMENT_HEADERS = ("序号", "单位", "核查分档", "理由")
 
 
