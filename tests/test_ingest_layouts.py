@@ -59,7 +59,7 @@ LAYOUTS: dict[str, tuple[Layout, str]] = {
         Layout(column_order=("column_name", "item_count", "unit_name")),
         ".xlsx",
     ),
-    "legacy .xls as WPS saves it": (Layout(merge_unit_cells=False), ".xls"),
+    "legacy .xls as WPS saves it": (Layout(), ".xls"),
     "csv saved by Chinese Excel (GB18030)": (Layout(), ".csv"),
     "csv saved as UTF-8 with BOM": (Layout(), ".utf8.csv"),
 }
