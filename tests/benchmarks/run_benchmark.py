@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.quarters import Quarter, quarter_range
-from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT
 
 RESULTS_DIR = PROJECT_ROOT / "bench-results"
 # Run a command and print the peak resident memory of its process tree (largest process, KiB).
@@ -165,25 +165,9 @@ def one_county_one_quarter(work: Path) -> Result:
 
 
 def _build_history(env: dict[str, str], quarters: list[Quarter]) -> None:
-    """Ingest and build marts for earlier quarters directly (a 40-run backfill takes minutes)."""
-    code = (
-        "import os, sys\n"
-        "from dbt.cli.main import dbtRunner\n"
-        "from orchestration.ingest.load import ingest_quarter\n"
-        "from orchestration.settings import Settings\n"
-        "from orchestration.transform.invocation import dbt_environment\n"
-        "settings = Settings.from_env()\n"
-        "os.environ.update(dbt_environment(settings))\n"
-        "dbt = dbtRunner()\n"
-        "args = ['--project-dir', sys.argv[1], '--profiles-dir', sys.argv[1], '--quiet']\n"
-        "assert dbt.invoke(['seed', *args]).success\n"
-        "for quarter in sys.argv[2:]:\n"
-        "    ingest_quarter(settings, quarter)\n"
-        '    vars = \'{"quarter": "%s"}\' % quarter\n'
-        "    assert dbt.invoke(['run', *args, '--vars', vars]).success, quarter\n"
-    )
+    """Ingest and build earlier quarters in one process (tests/benchmarks/history.py)."""
     subprocess.run(
-        [sys.executable, "-c", code, str(DBT_PROJECT_DIR), *(q.key for q in quarters)],
+        [sys.executable, "-m", "tests.benchmarks.history", *(q.key for q in quarters)],
         env=env, cwd=PROJECT_ROOT, check=True,
     )  # fmt: skip
 
