@@ -41,6 +41,53 @@ def test_dbt_environment_gives_an_absolute_warehouse_and_a_relative_seed_path(
     assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
 
 
+def test_a_reference_folder_elsewhere_is_linked_so_the_seed_path_stays_in_the_project(
+    tmp_path: Path,
+) -> None:
+    from orchestration.transform.invocation import REFERENCE_LINKS_DIR, seed_path
+
+    reference = tmp_path / "elsewhere" / "reference"
+    reference.mkdir(parents=True)
+    first = seed_path(reference)
+    assert not first.startswith("..")
+    link = DBT_PROJECT_DIR / first
+    assert link.parent == REFERENCE_LINKS_DIR
+    assert link.resolve() == reference.resolve()
+    # The same folder gives the same path (dbt's partial parse survives); another, another link.
+    assert seed_path(reference) == first
+    other = tmp_path / "other"
+    other.mkdir()
+    assert seed_path(other) != first
+    assert (DBT_PROJECT_DIR / seed_path(other)).resolve() == other.resolve()
+
+
+def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
+    settings: Settings,
+) -> None:
+    import subprocess
+    import sys
+    import tempfile
+
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **dbt_environment(settings)}
+    runs = DBT_PROJECT_DIR / "target" / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    before = {p for p in runs.rglob("*.csv")}
+    csv_bytes = (settings.reference_dir / "units.csv").read_bytes()
+    with tempfile.TemporaryDirectory(dir=runs) as target:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "seed", "--target-path", target,
+             "--select", "units", "--vars", '{"quarter": "2020-Q1"}'],
+            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:]
+        compiled = list(Path(target).rglob("units.csv"))
+        assert len(compiled) == 1
+        leaked = {p for p in runs.rglob("*.csv")} - before - set(Path(target).rglob("*.csv"))
+    assert leaked == set()
+    assert (settings.reference_dir / "units.csv").read_bytes() == csv_bytes
+
+
 def test_default_seed_path_is_the_one_dbt_project_yml_falls_back_to(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
