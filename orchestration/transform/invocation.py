@@ -61,7 +61,7 @@ def seed_path(reference_dir: Path) -> str:
 
 
 def _point_link(link: Path, destination: Path) -> None:
-    """Make `link` a symlink to `destination`, atomically, so concurrent runs never see it half-made."""
+    """Point `link` at `destination` atomically: concurrent runs never see it half-made."""
     if link.is_symlink() and Path(os.readlink(link)) == destination:
         return
     link.parent.mkdir(parents=True, exist_ok=True)
