@@ -77,3 +77,37 @@ def test_unregistered_county_folder_is_refused(province: Settings) -> None:
     (province.landing_dir / "2020-Q1" / "未登记县").mkdir()
     with pytest.raises(IngestError, match="文件夹“未登记县”不是已登记的县"):
         ingest_quarter(province, "2020-Q1")
+
+
+def test_counties_read_in_worker_processes_give_the_serial_result(
+    province: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.ingest import quarter_folder
+    from orchestration.ingest.registry import load_registry
+
+    registry = load_registry(province.reference_dir)
+    monkeypatch.setenv("GONGKAI_WORKERS", "1")
+    serial = quarter_folder.read_quarter(province.landing_dir, "2020-Q1", registry)
+    monkeypatch.setenv("GONGKAI_WORKERS", "2")
+    monkeypatch.setattr(quarter_folder, "MIN_COUNTIES_PER_WORKER", 1)
+    pooled = quarter_folder.read_quarter(province.landing_dir, "2020-Q1", registry)
+    assert [c.county for c in pooled] == [f"样例{n:04d}县" for n in range(1, 5)]
+    assert pooled == serial
+
+
+def test_problems_found_in_worker_processes_name_their_county_files(
+    province: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.ingest import quarter_folder
+
+    monkeypatch.setenv("GONGKAI_WORKERS", "2")
+    monkeypatch.setattr(quarter_folder, "MIN_COUNTIES_PER_WORKER", 1)
+    quarter = province.landing_dir / "2020-Q1"
+    broken = [next((quarter / f"样例{n:04d}县").glob("附件1*")) for n in (2, 4)]
+    for path in broken:
+        path.write_bytes(b"not a workbook")
+    with pytest.raises(IngestError) as error:
+        ingest_quarter(province, "2020-Q1")
+    files = [problem.file for problem in error.value.problems]
+    assert files == [path.relative_to(province.landing_dir).as_posix() for path in broken]
+    assert not province.warehouse_path.exists()

@@ -170,3 +170,37 @@ def test_environment_overrides_are_restored(monkeypatch: pytest.MonkeyPatch) -> 
         assert os.environ["GONGKAI_WAREHOUSE"] == "/tmp/x.duckdb"
     assert os.environ["GONGKAI_WAREHOUSE"] == "before.duckdb"
     assert "GONGKAI_DBT_SEED_PATH" not in os.environ
+
+
+def test_a_quarters_kept_parse_lets_its_next_run_skip_parsing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from orchestration.transform.parse_cache import keep_parse, restore_parse
+
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **dbt_environment(settings)}
+    cache = tmp_path / "cache"
+
+    def parse(quarter: str, target: Path) -> dict[str, object]:
+        target.mkdir()
+        restore_parse(quarter, target, cache)
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(target),
+             *build_args(quarter)[1:3]],
+            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:]
+        keep_parse(quarter, target, cache)
+        return json.loads((target / "perf_info.json").read_text(encoding="utf-8"))
+
+    first = parse("2020-Q2", tmp_path / "first")
+    assert first["parsed_path_count"] > 100  # every model, seed and YAML file
+    assert (cache / "2020-Q2.msgpack").is_file()
+    again = parse("2020-Q2", tmp_path / "again")
+    assert again["is_partial_parse_enabled"] and again["parsed_path_count"] == 0
+    # another quarter is another var: dbt rejects the kept parse and parses everything
+    other = parse("2020-Q3", tmp_path / "other")
+    assert other["parsed_path_count"] == first["parsed_path_count"]

@@ -57,11 +57,7 @@ def raw_quarter(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeRes
             description=str(error), metadata={"问题 / problems": _problems_table(error)}
         ) from error
     files = {name: sha for summary in summaries for name, sha in summary.files.items()}
-    common = {
-        "quarter": quarter,
-        "counties": ", ".join(s.county for s in summaries),
-        "source_files": dg.MetadataValue.json(files),
-    }
+    common = {"quarter": quarter, "counties": _county_names([s.county for s in summaries])}
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "annex_rows"]),
         metadata={
@@ -87,5 +83,12 @@ def raw_quarter(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeRes
     )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "source_files"]),
-        metadata={**common, "files": len(files)},
+        # Which files (and which bytes) the quarter was built from: the record a correction is
+        # compared with. Kept on this asset only; a province's list is thousands of entries.
+        metadata={**common, "files": len(files), "source_files": dg.MetadataValue.json(files)},
     )
+
+
+def _county_names(counties: list[str], shown: int = 20) -> str:
+    names = "、".join(counties[:shown])
+    return names if len(counties) <= shown else f"{names} 等 {len(counties)} 个县"

@@ -90,18 +90,20 @@ def gongkai_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -
     """Seeds, staging and intermediate views and the quarter's rows of the marts: one dbt build."""
     from orchestration.settings import Settings
     from orchestration.transform.invocation import build_args, dbt_environment
+    from orchestration.transform.parse_cache import keep_parse, restore_parse
 
-    # Each invocation gets its own target folder (dagster-dbt copies the partial parse into it);
-    # it is removed after the step, or every quarter's run would leave ~6 MB behind for good.
-    with tempfile.TemporaryDirectory(prefix="run-", dir=_runs_dir()) as target:
+    # Each invocation gets its own target folder; it is removed after the step, or every
+    # quarter's run would leave ~6 MB behind for good.
+    quarter = context.partition_key
+    with tempfile.TemporaryDirectory(prefix="run-", dir=_target_dir() / "runs") as target:
+        restore_parse(quarter, Path(target))
         with _environment(dbt_environment(Settings.from_env())):
-            invocation = dbt.cli(
-                build_args(context.partition_key), context=context, target_path=Path(target)
-            )
+            invocation = dbt.cli(build_args(quarter), context=context, target_path=Path(target))
         yield from invocation.stream()
+        keep_parse(quarter, Path(target))
 
 
-def _runs_dir() -> Path:
-    runs = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
-    return runs
+def _target_dir() -> Path:
+    target = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path
+    (target / "runs").mkdir(parents=True, exist_ok=True)
+    return target

@@ -1,0 +1,52 @@
+"""Spread per-county work over worker processes: parsing annexes, rendering export files.
+
+Both are CPU-bound Python (the GIL rules out threads) and independent county by county, while
+everything that touches the warehouse stays in the calling process (DuckDB has one writer).
+GONGKAI_WORKERS sets how many processes (default: one per CPU; 1 turns the pool off).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Several chunks per worker even out counties of different sizes without paying a round trip
+# per county.
+CHUNKS_PER_WORKER = 4
+
+
+def worker_count(items: int, min_items_per_worker: int) -> int:
+    """Processes worth starting: a worker must get enough items to pay for its start-up."""
+    configured = os.environ.get("GONGKAI_WORKERS")
+    available = int(configured) if configured else (os.cpu_count() or 1)
+    return max(1, min(available, items // max(1, min_items_per_worker)))
+
+
+def map_in_processes(
+    function: Callable[[Item], Result], items: Sequence[Item], min_items_per_worker: int
+) -> list[Result]:
+    """[function(item) for item in items], in order, over worker processes when it pays.
+
+    `function` must be a module-level function and items and results picklable. Workers come
+    from a fork server: a plain fork would copy the Dagster run process with its threads and
+    locks mid-flight, and the server forks from a clean, single-threaded process instead.
+    """
+    workers = worker_count(len(items), min_items_per_worker)
+    if workers == 1:
+        return [function(item) for item in items]
+    size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
+    chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return [result for chunk in pool.map(_apply, repeat(function), chunks) for result in chunk]
+
+
+def _apply(function: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
+    return [function(item) for item in chunk]
