@@ -10,6 +10,7 @@ import dagster as dg
 from orchestration.automation.jobs import quarter_job
 from orchestration.automation.schedule import quarterly_schedule
 from orchestration.automation.sensor import landing_sensor
+from orchestration.execution import executor_from_env
 from orchestration.export.assets import notice_workbook
 from orchestration.ingest.assets import raw_quarter
 from orchestration.quality.checks import quality_checks
@@ -21,14 +22,12 @@ from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
 # finaliser at exit: files, DuckDB connections and dbt's process are closed by context managers.
 atexit.register(gc.freeze)
 
-# Steps of one run execute in one process, one after another: DuckDB allows one writer, and a
-# quarter is small, so a process per step would only add start-up time.
 defs = dg.Definitions(
     assets=[raw_quarter, gongkai_dbt_assets, notice_workbook],
     asset_checks=quality_checks,
     jobs=[quarter_job],
     schedules=[quarterly_schedule],
     sensors=[landing_sensor],
-    executor=dg.in_process_executor,
+    executor=executor_from_env(),
     resources={"dbt": dbt_resource()},
 )

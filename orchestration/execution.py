@@ -1,0 +1,40 @@
+"""Which Dagster executor runs a quarter's steps: GONGKAI_EXECUTOR picks it, per deployment.
+
+in_process (default) runs the steps one after another in the run's process: DuckDB has one writer
+and a county's quarter is small, so a process per step would only add start-up time. A deployment
+that has moved the warehouse off the local file can spread steps instead: `multiprocess` on one
+machine, `k8s` (a Kubernetes job per step, package dagster-k8s) or `celery` (Celery workers,
+package dagster-celery). Those two packages are not in uv.lock: a deployment adds them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import dagster as dg
+
+# name -> (module, attribute, package that provides it)
+EXECUTORS = {
+    "in_process": ("dagster", "in_process_executor", "dagster"),
+    "multiprocess": ("dagster", "multiprocess_executor", "dagster"),
+    "k8s": ("dagster_k8s", "k8s_job_executor", "dagster-k8s"),
+    "celery": ("dagster_celery", "celery_executor", "dagster-celery"),
+}
+
+
+def executor_from_env() -> dg.ExecutorDefinition:
+    name = os.environ.get("GONGKAI_EXECUTOR") or "in_process"
+    if name not in EXECUTORS:
+        raise ValueError(
+            f"GONGKAI_EXECUTOR 只能是 {' / '.join(EXECUTORS)}，收到“{name}”。"
+            f" / GONGKAI_EXECUTOR must be one of {', '.join(EXECUTORS)}, got '{name}'."
+        )
+    module, attribute, package = EXECUTORS[name]
+    try:
+        return getattr(importlib.import_module(module), attribute)
+    except ImportError as error:
+        raise ImportError(
+            f"GONGKAI_EXECUTOR={name} 需要安装 {package}。"
+            f" / GONGKAI_EXECUTOR={name} needs the package {package} installed."
+        ) from error
