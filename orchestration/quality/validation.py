@@ -87,18 +87,15 @@ def _failure(expectation_result: Any, frame: pd.DataFrame) -> Failure:
             "problem": problem,
         }
         return Failure(problem, [row])
-    rows = []
-    for index in dict.fromkeys(indexes):  # compound-unique lists each duplicate row once
-        source = frame.loc[index]
-        row = {name: source.get(name) for name in LOCATION_COLUMNS}
-        row["expected"] = (
-            source.get(meta["expected_column"])
-            if "expected_column" in meta
-            else meta.get("expected_zh")
-        )
-        row["found"] = (
-            source.get(meta["found_column"]) if "found_column" in meta else meta.get("found_zh")
-        )
-        row["problem"] = problem
-        rows.append(row)
-    return Failure(problem, rows)
+    # compound-unique lists each duplicate row once; whole columns at once, not row by row
+    offending = frame.loc[list(dict.fromkeys(indexes))]
+    located = offending.reindex(columns=list(LOCATION_COLUMNS)).astype(object)
+    located = located.where(located.notna(), None)
+    located["expected"] = (
+        offending[meta["expected_column"]] if "expected_column" in meta else meta.get("expected_zh")
+    )
+    located["found"] = (
+        offending[meta["found_column"]] if "found_column" in meta else meta.get("found_zh")
+    )
+    located["problem"] = problem
+    return Failure(problem, located.to_dict("records"))
