@@ -56,3 +56,29 @@ def test_asset_fails_in_both_languages_when_the_quarter_was_never_built(
     with pytest.raises(dg.Failure, match=r"仓库中没有2020-Q2的汇总数据.*no data for 2020-Q2"):
         dg.materialize([notice_workbook], partition_key="2020-Q2")
     assert not (settings.exports_dir / "2020-Q2").exists()
+
+
+def test_a_province_run_lists_a_few_counties_and_the_folder(settings: Settings) -> None:
+    from orchestration.warehouse import connect
+
+    sample_warehouse(settings.warehouse_path)
+    counties = [f"样例{n:04d}县" for n in range(1, 8)]
+    with connect(settings.warehouse_path) as connection:
+        for table in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary"):
+            for county in counties:
+                connection.execute(
+                    f"insert into marts.{table} select * replace (? as county)"
+                    f" from marts.{table} where county = '崇信县'",
+                    [county],
+                )
+
+    result = dg.materialize([notice_workbook], partition_key="2020-Q1")
+
+    metadata = result.get_asset_materialization_events()[0].materialization.metadata
+    assert metadata["counties"].value == 8
+    folder = settings.exports_dir / "2020-Q1"
+    assert len(list(folder.iterdir())) == 16
+    assert metadata["folder"] == dg.MetadataValue.path(str(folder))
+    listed = [key.split(" ")[0] for key in metadata if key.endswith("工作簿 / workbook")]
+    assert listed == sorted(["崇信县", *counties])[:5]
+    assert "另有 3 个县的文件见上方文件夹" in metadata["preview"].value

@@ -5,9 +5,6 @@ The job is the code location's own quarter_job, so this is what `make run` and t
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import dagster as dg
 import docx
 from openpyxl import load_workbook
@@ -21,22 +18,7 @@ from tests.test_export_workbook import notice_annex_grid
 EXPORT = dg.AssetKey(["exports", "notice_workbook"])
 
 
-def _quote_cadence_descriptions(reference_dir: Path) -> None:
-    """Quote cadences.csv's last field in this test's private copy of the registry.
-
-    The committed file writes 'once a year, in the first half' unquoted, which dbt's seed reads
-    as a fifth column (reported to the lead). Rewriting with csv quoting changes no value, and
-    is a no-op once the committed file is fixed.
-    """
-    path = reference_dir / "cadences.csv"
-    header, *lines = path.read_text(encoding="utf-8").splitlines()
-    rows = [header.split(",")] + [line.split(",", 3) for line in lines]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
 def test_the_sample_quarter_exports_the_notice(sample_settings: Settings) -> None:
-    _quote_cadence_descriptions(sample_settings.reference_dir)
     job = defs.resolve_job_def("quarter_job")
 
     result = job.execute_in_process(partition_key=notice.QUARTER)

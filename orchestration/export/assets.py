@@ -6,6 +6,9 @@ from orchestration.export.records import MART_MODELS
 from orchestration.partitions import quarterly_partitions
 from orchestration.warehouse import WAREHOUSE_POOL
 
+# Counties whose files and preview the materialisation lists one by one.
+COUNTIES_DETAILED = 5
+
 
 @dg.asset(
     key=dg.AssetKey(["exports", "notice_workbook"]),
@@ -39,9 +42,19 @@ def notice_workbook(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     }
     for sheet in ("附件1", "附件2", "分档名单", "汇总"):
         metadata[f"rows_{sheet}"] = sum(export.sheet_rows[sheet] for export in exports)
-    for export in exports:
+    metadata["folder"] = dg.MetadataValue.path(str(settings.exports_dir / context.partition_key))
+    # A province's run exports thousands of counties: their files are all in the folder above,
+    # and one event carrying thousands of entries would only slow the UI down.
+    shown = exports[:COUNTIES_DETAILED]
+    for export in shown:
         county = export.notice.county
         metadata[f"{county} 工作簿 / workbook"] = dg.MetadataValue.path(str(export.workbook_path))
         metadata[f"{county} 草稿 / draft"] = dg.MetadataValue.path(str(export.draft_path))
-    metadata["preview"] = dg.MetadataValue.md("\n\n".join(export_preview(e) for e in exports))
+    preview = [export_preview(e) for e in shown]
+    if len(exports) > len(shown):
+        preview.append(
+            f"（另有 {len(exports) - len(shown)} 个县的文件见上方文件夹）"
+            f" / {len(exports) - len(shown)} more counties: see the folder."
+        )
+    metadata["preview"] = dg.MetadataValue.md("\n\n".join(preview))
     return dg.MaterializeResult(metadata=metadata)

@@ -126,57 +126,54 @@ def _select(
     connection: duckdb.DuckDBPyConnection,
     record: type[Record],
     table: str,
-    county: str,
     quarter: str,
     order_by: str,
-) -> tuple[Record, ...]:
+) -> dict[str, tuple[Record, ...]]:
+    """The quarter's rows of one mart for every county at once, grouped by county, in order.
+
+    One query per mart, not per county: a nation's 2,800 counties would otherwise cost 11,200
+    round trips (~13 s).
+    """
     columns = [field.name for field in fields(record)]  # type: ignore[arg-type]
     rows = connection.execute(
-        f"select {', '.join(columns)} from marts.{table}"
-        f" where county = ? and quarter = ? order by {order_by}",
-        [county, quarter],
+        f"select county, {', '.join(columns)} from marts.{table}"
+        f" where quarter = ? order by county, {order_by}",
+        [quarter],
     ).fetchall()
-    return tuple(record(**dict(zip(columns, row, strict=True))) for row in rows)
+    by_county: dict[str, list[Record]] = {}
+    for county, *values in rows:
+        by_county.setdefault(county, []).append(record(**dict(zip(columns, values, strict=True))))
+    return {county: tuple(records) for county, records in by_county.items()}
 
 
-def _counties(connection: duckdb.DuckDBPyConnection, quarter: str) -> list[str]:
-    rows = connection.execute(
-        "select county from marts.quarter_summary where quarter = ? order by county", [quarter]
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def _notice(
-    connection: duckdb.DuckDBPyConnection, county: str, quarter: Quarter
-) -> CountyQuarterNotice:
-    summaries = _select(
-        connection, QuarterSummary, "quarter_summary", county, quarter.key, "total_items"
+def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[CountyQuarterNotice]:
+    summaries = _select(connection, QuarterSummary, "quarter_summary", quarter.key, "total_items")
+    annex_lines = _select(
+        connection, AnnexLine, "column_quarter", quarter.key, "annex, annex_position"
     )
-    if len(summaries) != 1:
-        raise MartsMissingError(
-            f"汇总表中{county}{quarter.key}应有一行，实有{len(summaries)}行。"
-            f" / marts.quarter_summary should hold one row for {county} {quarter.key},"
-            f" found {len(summaries)}."
+    units = _select(connection, UnitTier, "unit_quarter", quarter.key, "tier_rank, tier_position")
+    categories = _select(
+        connection, CategoryTotal, "category_quarter", quarter.key, "category_type, category_order"
+    )
+    notices = []
+    for county, county_summaries in summaries.items():
+        if len(county_summaries) != 1:
+            raise MartsMissingError(
+                f"汇总表中{county}{quarter.key}应有一行，实有{len(county_summaries)}行。"
+                f" / marts.quarter_summary should hold one row for {county} {quarter.key},"
+                f" found {len(county_summaries)}."
+            )
+        notices.append(
+            CountyQuarterNotice(
+                county=county,
+                quarter=quarter,
+                summary=county_summaries[0],
+                annex_lines=annex_lines.get(county, ()),
+                units=units.get(county, ()),
+                categories=categories.get(county, ()),
+            )
         )
-    return CountyQuarterNotice(
-        county=county,
-        quarter=quarter,
-        summary=summaries[0],
-        annex_lines=_select(
-            connection, AnnexLine, "column_quarter", county, quarter.key, "annex, annex_position"
-        ),
-        units=_select(
-            connection, UnitTier, "unit_quarter", county, quarter.key, "tier_rank, tier_position"
-        ),
-        categories=_select(
-            connection,
-            CategoryTotal,
-            "category_quarter",
-            county,
-            quarter.key,
-            "category_type, category_order",
-        ),
-    )
+    return notices
 
 
 def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNotice]:
@@ -193,15 +190,15 @@ def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNo
         )
     with connect(warehouse_path, read_only=True) as connection:
         try:
-            counties = _counties(connection, quarter.key)
+            notices = _notices(connection, quarter)
         except duckdb.CatalogException as error:
             raise MartsMissingError(
                 f"仓库中还没有汇总表（marts），请先生成{quarter.key}的汇总。"
                 f" / The warehouse has no marts yet: build {quarter.key} first."
             ) from error
-        if not counties:
-            raise MartsMissingError(
-                f"仓库中没有{quarter.key}的汇总数据，请先导入并生成该季度。"
-                f" / The marts hold no data for {quarter.key}: ingest and build that quarter first."
-            )
-        return [_notice(connection, county, quarter) for county in counties]
+    if not notices:
+        raise MartsMissingError(
+            f"仓库中没有{quarter.key}的汇总数据，请先导入并生成该季度。"
+            f" / The marts hold no data for {quarter.key}: ingest and build that quarter first."
+        )
+    return notices
