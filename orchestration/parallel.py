@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import site
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from typing import TypeVar
+
+from orchestration.settings import PROJECT_ROOT
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -44,7 +47,14 @@ def map_in_processes(
     size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # A worker unpickles `function` by importing its module. The Dagster CLI puts the project on
+    # sys.path only while it loads the code location, so the fork server may start without it.
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=site.addsitedir,
+        initargs=(str(PROJECT_ROOT),),
+    ) as pool:
         return [result for chunk in pool.map(_apply, repeat(function), chunks) for result in chunk]
 
 
