@@ -130,10 +130,17 @@ def replace_partitions(
 
     if table not in RAW_TABLES:
         raise ValueError(f"unknown raw table {table!r}")
-    for county, quarter in keys:
+    # One set-based delete: a statement per county costs ~1 s per 3,000 counties and table.
+    replaced = pd.DataFrame.from_records(list(keys), columns=["county", "quarter"])
+    connection.register("replaced_partitions", replaced)
+    try:
         connection.execute(
-            f"delete from raw.{table} where county = ? and quarter = ?", [county, quarter]
+            f"delete from raw.{table} using replaced_partitions"
+            f" where raw.{table}.county = replaced_partitions.county"
+            f" and raw.{table}.quarter = replaced_partitions.quarter"
         )
+    finally:
+        connection.unregister("replaced_partitions")
     if not rows:
         return
     frame = pd.DataFrame.from_records(rows)
