@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
-import gc
-
 import dagster as dg
 
 from orchestration.automation.jobs import quarter_job
@@ -15,12 +12,6 @@ from orchestration.export.assets import notice_workbook
 from orchestration.ingest.assets import raw_quarter
 from orchestration.quality.checks import quality_checks
 from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
-
-# Python's last garbage collection at exit walks every object a run leaves behind (dbt's manifest,
-# GX's expectation classes, Dagster's asset graph): ~1.5 s after the quarter is already done, in
-# every `dagster asset materialize`. Freezing them skips that walk. Nothing here relies on a
-# finaliser at exit: files, DuckDB connections and dbt's process are closed by context managers.
-atexit.register(gc.freeze)
 
 defs = dg.Definitions(
     assets=[raw_quarter, gongkai_dbt_assets, notice_workbook],
