@@ -63,6 +63,19 @@ def _session_processes(session: int) -> list[int]:
     return found
 
 
+def _command_line(pid: int) -> str:
+    """The command and its blocked / ignored signal masks (a blocked SIGINT never arrives)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "(gone)"
+    masks = " ".join(
+        line.replace("\t", "") for line in status if line.startswith(("SigBlk", "SigIgn"))
+    )
+    return f"{command[:200]} [{masks}]"
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[bytes]
@@ -87,8 +100,9 @@ class Server:
     def log_tail(self) -> str:
         return (self.root / "dagster-dev.log").read_text(errors="replace")[-4000:]
 
-    def stop(self) -> list[int]:
-        """SIGINT to the whole group (what Ctrl-C does), SIGKILL after 30 s; returns leftovers."""
+    def stop(self) -> list[str]:
+        """SIGINT to the whole group (what Ctrl-C does), SIGKILL after 30 s; returns leftovers
+        as 'pid command line', so a failure says which process would not stop."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -96,7 +110,7 @@ class Server:
         deadline = time.monotonic() + 15
         while _session_processes(self.process.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        leftovers = _session_processes(self.process.pid)
+        leftovers = [f"{pid} {_command_line(pid)}" for pid in _session_processes(self.process.pid)]
         if leftovers:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
