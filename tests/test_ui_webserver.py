@@ -136,6 +136,11 @@ def _wait_until_loaded(server: Server) -> None:
     pytest.fail(f"dagster dev did not load the code location in time:\n{server.log_tail()}")
 
 
+def _default_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("ui")
@@ -175,6 +180,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as one
+            # As from a terminal: a test run started in the background (`make test &`) ignores
+            # SIGINT, children inherit that, and Python then never turns it into Ctrl-C.
+            preexec_fn=_default_interrupts,
         )
     running = Server(process, f"http://127.0.0.1:{port}", env, root)
     try:
