@@ -59,6 +59,10 @@ def test_a_reference_folder_elsewhere_is_linked_so_the_seed_path_stays_in_the_pr
     other.mkdir()
     assert seed_path(other) != first
     assert (DBT_PROJECT_DIR / seed_path(other)).resolve() == other.resolve()
+    # a link whose folder is gone is cleared away when the next one is made
+    reference.rmdir()
+    seed_path(other)
+    assert not link.is_symlink()
 
 
 def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(

@@ -57,6 +57,7 @@ def seed_path(reference_dir: Path) -> str:
     absolute = Path(reference_dir).resolve()
     link = REFERENCE_LINKS_DIR / hashlib.sha256(str(absolute).encode()).hexdigest()[:16]
     _point_link(link, absolute)
+    _remove_dangling_links(REFERENCE_LINKS_DIR, keep=link)
     return os.path.relpath(link, DBT_PROJECT_DIR)
 
 
@@ -69,3 +70,10 @@ def _point_link(link: Path, destination: Path) -> None:
     staged.unlink(missing_ok=True)
     staged.symlink_to(destination, target_is_directory=True)
     os.replace(staged, link)
+
+
+def _remove_dangling_links(folder: Path, keep: Path) -> None:
+    """Drop links whose folder is gone (a test's or a benchmark's temporary registry)."""
+    for link in folder.iterdir():
+        if link != keep and link.is_symlink() and not link.exists():
+            link.unlink(missing_ok=True)
