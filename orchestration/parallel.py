@@ -27,7 +27,13 @@ CHUNKS_PER_WORKER = 4
 
 def worker_count(items: int, min_items_per_worker: int) -> int:
     """Processes worth starting: a worker must get enough items to pay for its start-up."""
-    configured = os.environ.get("GONGKAI_WORKERS")
+    configured = os.environ.get("GONGKAI_WORKERS") or ""
+    if configured and not configured.isdigit():
+        raise ValueError(
+            f"GONGKAI_WORKERS 应为正整数（1 表示不用多进程），收到“{configured}”。"
+            f" / GONGKAI_WORKERS must be a whole number (1: no worker processes),"
+            f" got '{configured}'."
+        )
     available = int(configured) if configured else (os.cpu_count() or 1)
     return max(1, min(available, items // max(1, min_items_per_worker)))
 

@@ -22,6 +22,12 @@ def test_workers_start_only_when_each_gets_enough_items(monkeypatch: pytest.Monk
     assert worker_count(10_000, 25) == 1
 
 
+def test_a_worker_count_that_is_not_a_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_WORKERS", "two")
+    with pytest.raises(ValueError, match=r"GONGKAI_WORKERS 应为正整数.*got 'two'"):
+        worker_count(10_000, 25)
+
+
 def test_workers_find_the_project_when_the_parent_dropped_it_from_sys_path() -> None:
     # What `dagster asset materialize -m orchestration.definitions` does: the project is on
     # sys.path while the code location loads, and no longer when a step starts the pool.
