@@ -113,7 +113,7 @@ def county_folders(
     return [(county, folder)]
 
 
-# Reading a county's two workbooks takes ~3 ms: a worker process (~0.5 s to start and import the
+# Reading a county's two workbooks takes ~1.6 ms: a worker process (~0.5 s to start and import the
 # readers) pays off only for a province's worth of counties.
 MIN_COUNTIES_PER_WORKER = 200
 
