@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 from orchestration.ingest.load import ingest_quarter
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -23,10 +24,13 @@ def build_history(quarters: list[str]) -> None:
     os.environ.update(dbt_environment(settings))
     dbt = dbtRunner()
     project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    for quarter in quarters:
-        ingest_quarter(settings, quarter)
-        if not dbt.invoke([*build_args(quarter), *project, "--quiet"]).success:
-            raise SystemExit(f"dbt build failed for {quarter}")
+    # Its own target folder: dbt_project/target holds the manifest the code location loads.
+    with tempfile.TemporaryDirectory(prefix="history-") as target:
+        for quarter in quarters:
+            ingest_quarter(settings, quarter)
+            args = [*build_args(quarter), *project, "--target-path", target, "--quiet"]
+            if not dbt.invoke(args).success:
+                raise SystemExit(f"dbt build failed for {quarter}")
 
 
 if __name__ == "__main__":
