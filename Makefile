@@ -16,7 +16,7 @@ export DO_NOT_TRACK := 1
 # dagster dev re-parses the dbt project on load and calls `dbt` from PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run ui test lint format docs bench clean
+.PHONY: install run ui test lint format docs bench clean reference-link
 
 # Installs exactly the locked versions; the stamp makes later targets start at once.
 $(VENV)/.synced: uv.lock pyproject.toml
@@ -26,9 +26,14 @@ $(VENV)/.synced: uv.lock pyproject.toml
 
 install: $(VENV)/.synced
 
+# dbt's seed path is the link target/reference (runs point it at GONGKAI_REFERENCE_DIR); parsing,
+# docs and lint outside a run read the bundled reference folder.
+reference-link:
+	@mkdir -p $(DBT_DIR)/target && ln -sfn ../../seeds/reference $(DBT_DIR)/target/reference
+
 # dagster-dbt reads the parsed manifest when the code location loads: parse once, and again
 # only when a dbt file or a reference CSV changes.
-$(DBT_MANIFEST): $(VENV)/.synced $(DBT_INPUTS)
+$(DBT_MANIFEST): $(VENV)/.synced $(DBT_INPUTS) | reference-link
 	$(BIN)/dagster-dbt project prepare-and-package --file orchestration/transform/project.py
 	@touch $@
 
@@ -45,7 +50,7 @@ ui: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # sqlfluff renders the models with dbt: a scratch warehouse and target keep it off the real ones.
-lint: install
+lint: install reference-link
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
 	cd $(DBT_DIR) && GONGKAI_WAREHOUSE="$$(mktemp -d)/lint.duckdb" DBT_TARGET_PATH="$$(mktemp -d)" \
@@ -55,9 +60,8 @@ test: $(DBT_MANIFEST) lint
 	$(BIN)/pytest
 
 # dbt docs with the lineage graph: open dbt_project/target/docs/static_index.html.
-docs: $(DBT_MANIFEST)
-	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --static --vars '{"quarter": "$(QUARTER)"}' \
-		--target-path target/docs
+docs: $(DBT_MANIFEST) reference-link
+	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --static --target-path target/docs
 
 # Not part of `make test`: prints per-stage timings and peak memory, writes bench-results/.
 bench: $(DBT_MANIFEST)

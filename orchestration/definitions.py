@@ -7,18 +7,21 @@ import dagster as dg
 from orchestration.automation.jobs import quarter_job
 from orchestration.automation.schedule import quarterly_schedule
 from orchestration.automation.sensor import landing_sensor
-from orchestration.execution import executor_from_env
+from orchestration.execution import executor_for
 from orchestration.export.assets import notice_workbook
 from orchestration.ingest.assets import raw_quarter
+from orchestration.publish import published_quarter
 from orchestration.quality.checks import quality_checks
-from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
+from orchestration.resources import WarehouseRun
+from orchestration.settings import Settings
+from orchestration.transform.assets import quarter_marts, reference_and_views
 
 defs = dg.Definitions(
-    assets=[raw_quarter, gongkai_dbt_assets, notice_workbook],
+    assets=[raw_quarter, reference_and_views, quarter_marts, notice_workbook, published_quarter],
     asset_checks=quality_checks,
     jobs=[quarter_job],
     schedules=[quarterly_schedule],
     sensors=[landing_sensor],
-    executor=executor_from_env(),
-    resources={"dbt": dbt_resource()},
+    executor=executor_for(Settings.from_env()),
+    resources={"warehouse": WarehouseRun()},
 )

@@ -2,7 +2,7 @@
 
 Both are CPU-bound Python (the GIL rules out threads) and independent county by county, while
 everything that touches the warehouse stays in the calling process (DuckDB has one writer).
-GONGKAI_WORKERS sets how many processes (default: one per CPU; 1 turns the pool off).
+Settings.workers (GONGKAI_WORKERS) sets how many processes (default: one per CPU; 1: none).
 """
 
 from __future__ import annotations
@@ -25,21 +25,17 @@ Result = TypeVar("Result")
 CHUNKS_PER_WORKER = 4
 
 
-def worker_count(items: int, min_items_per_worker: int) -> int:
+def worker_count(items: int, min_items_per_worker: int, configured: int | None) -> int:
     """Processes worth starting: a worker must get enough items to pay for its start-up."""
-    configured = os.environ.get("GONGKAI_WORKERS") or ""
-    if configured and not configured.isdigit():
-        raise ValueError(
-            f"GONGKAI_WORKERS 应为正整数（1 表示不用多进程），收到“{configured}”。"
-            f" / GONGKAI_WORKERS must be a whole number (1: no worker processes),"
-            f" got '{configured}'."
-        )
-    available = int(configured) if configured else (os.cpu_count() or 1)
+    available = configured or os.cpu_count() or 1
     return max(1, min(available, items // max(1, min_items_per_worker)))
 
 
 def map_in_processes(
-    function: Callable[[Item], Result], items: Sequence[Item], min_items_per_worker: int
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    min_items_per_worker: int,
+    workers: int | None = None,
 ) -> list[Result]:
     """[function(item) for item in items], in order, over worker processes when it pays.
 
@@ -47,7 +43,7 @@ def map_in_processes(
     from a fork server: a plain fork would copy the Dagster run process with its threads and
     locks mid-flight, and the server forks from a clean, single-threaded process instead.
     """
-    workers = worker_count(len(items), min_items_per_worker)
+    workers = worker_count(len(items), min_items_per_worker, workers)
     if workers == 1:
         return [function(item) for item in items]
     size = -(-len(items) // (workers * CHUNKS_PER_WORKER))

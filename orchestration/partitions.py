@@ -1,7 +1,11 @@
 """Quarterly partitions keyed the way users write quarters: '2020-Q1'.
 
 Dagster's time-window partitions can only key quarters by date ('2020-01-01'), so the keys are a
-static list from FIRST_QUARTER to the current quarter, extended by any later landing folder.
+static list. It starts at the earliest quarter folder that has landed (a county's data starts
+there: no years of "Missing" quarters before it in the UI) and runs to the current quarter, or to
+a later landed folder. With nothing landed yet it holds the quarter that just ended, which the
+schedule will run first. The list is computed when the code location loads, so a quarter folder
+added for an earlier year shows after a reload (`make ui` reloads on the button in the UI).
 """
 
 from __future__ import annotations
@@ -12,17 +16,23 @@ import dagster as dg
 
 from orchestration.quarters import Quarter, quarter_range
 
-FIRST_QUARTER = Quarter(2015, 1)
 
-
-def quarter_keys(today: date, landed: list[str] | None = None) -> list[str]:
-    last = Quarter.containing(today)
-    for key in landed or []:
+def quarter_keys(today: date, landed: list[str]) -> list[str]:
+    current = Quarter.containing(today)
+    quarters = []
+    for key in landed:
         try:
-            last = max(last, Quarter.parse(key))
+            quarters.append(Quarter.parse(key))
         except ValueError:
             continue  # not a quarter folder: ingest reports it when asked for that quarter
-    return [quarter.key for quarter in quarter_range(FIRST_QUARTER, last)]
+    first = min(quarters, default=current.previous())
+    last = max([current, *quarters])
+    return [quarter.key for quarter in quarter_range(first, last)]
+
+
+def quarter_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> Quarter:
+    """The one place a run's partition key becomes a Quarter."""
+    return Quarter.parse(context.partition_key)
 
 
 def _landed_quarters() -> list[str]:

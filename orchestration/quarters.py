@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
 _CHINESE_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -44,8 +44,9 @@ class Quarter:
         return f"第{self.chinese}"
 
     @property
-    def first_day(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
+    def last_day(self) -> date:
+        following = self.next()
+        return date(following.year, 3 * following.number - 2, 1) - timedelta(days=1)
 
     def previous(self) -> Quarter:
         return (

@@ -1,8 +1,10 @@
 """The DuckDB warehouse: one place that opens the file, owns the raw schema and writes quarters.
 
-DuckDB lets one process hold the file for writing. Inside a run, steps that open it are
-serialised by the Dagster pool WAREHOUSE_POOL; across processes (a second run, a DuckDB CLI left
-open) `connect` waits for the lock for a bounded time instead of failing at once.
+DuckDB lets one process hold the file for writing. A run never writes the published file: it
+works on a private copy (`.building/<warehouse file>`, see orchestration/publication.py) and
+replaces the published file with it, in one rename, once every blocking check has passed. Runs
+take turns through the warehouse claim (orchestration/run_claim.py); another program holding a
+DuckDB lock (a DuckDB CLI, DBeaver) is waited for, for a bounded time, by `connect`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import duckdb
 
-WAREHOUSE_POOL = "gongkai_warehouse"
 LOCK_WAIT_SECONDS = 120.0
 
 RAW_SCHEMA_DDL = """
@@ -81,6 +82,22 @@ create table if not exists raw.source_files (
 RAW_TABLES = ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
 
 
+class WarehouseLocked(RuntimeError):
+    """Another program kept its lock on the warehouse file for longer than a run may wait."""
+
+    def __init__(self, path: Path, wait_seconds: float, error: Exception) -> None:
+        # DuckDB names the holder: "Conflicting lock is held in /usr/bin/duckdb (PID 4242)"
+        holder = next((line for line in str(error).splitlines() if "held in" in line), "")
+        super().__init__(
+            f"仓库文件 {path} 被另一个程序锁定，已等待 {wait_seconds:.0f} 秒仍未释放"
+            f"（{holder or '占用者不明'}），本次运行未做任何改动。请关闭打开该文件的程序"
+            "（DuckDB 命令行、DBeaver 等）后重试。"
+            f" / The warehouse file {path} is locked by another program ({holder or 'unknown'});"
+            f" gave up after {wait_seconds:.0f} s and changed nothing. Close the program that"
+            f" holds it (DuckDB CLI, DBeaver, ...) and run again. DuckDB said: {error}"
+        )
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
@@ -102,8 +119,10 @@ def connect(
             connection = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as error:
-            if not _is_lock_error(error) or time.monotonic() >= deadline:
+            if not _is_lock_error(error):
                 raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(path, wait_seconds, error) from error
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     try:

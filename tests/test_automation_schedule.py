@@ -11,12 +11,7 @@ import pytest
 
 from orchestration.automation.jobs import quarter_job
 from orchestration.automation.landing import FINGERPRINT_TAG
-from orchestration.automation.quarter_clock import (
-    DAY_OF_MONTH_ENV,
-    quarter_just_ended,
-    quarterly_cron,
-    schedule_day_of_month,
-)
+from orchestration.automation.quarter_clock import quarter_just_ended, quarterly_cron
 from orchestration.automation.schedule import build_quarterly_schedule
 from orchestration.definitions import defs
 from orchestration.settings import Settings
@@ -38,24 +33,18 @@ def test_quarter_just_ended(moment: datetime, quarter: str) -> None:
     assert quarter_just_ended(moment).key == quarter
 
 
-def test_day_of_month_setting() -> None:
-    assert schedule_day_of_month({}) == 5
-    assert schedule_day_of_month({DAY_OF_MONTH_ENV: " 12 "}) == 12
-    for wrong in ("0", "29", "5th", "-1"):
-        with pytest.raises(ValueError, match="应为 1 到 28 之间的整数") as raised:
-            schedule_day_of_month({DAY_OF_MONTH_ENV: wrong})
-        assert "must be a whole number from 1 to 28" in str(raised.value)
+def test_the_schedule_fires_after_each_quarter_ends() -> None:
     assert quarterly_cron(5) == "0 6 5 1,4,7,10 *"
 
 
 def test_schedule_reads_its_day_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DAY_OF_MONTH_ENV, raising=False)
+    monkeypatch.delenv("GONGKAI_SCHEDULE_DAY_OF_MONTH", raising=False)
     default = build_quarterly_schedule()
     assert default.cron_schedule == "0 6 5 1,4,7,10 *"
     assert default.execution_timezone == "Asia/Shanghai"
     assert default.default_status == dg.DefaultScheduleStatus.STOPPED
 
-    monkeypatch.setenv(DAY_OF_MONTH_ENV, "10")
+    monkeypatch.setenv("GONGKAI_SCHEDULE_DAY_OF_MONTH", "10")
     later = build_quarterly_schedule()
     assert later.cron_schedule == "0 6 10 1,4,7,10 *"
     assert "10 日" in (later.description or "")

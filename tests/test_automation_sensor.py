@@ -12,15 +12,9 @@ import dagster as dg
 import pytest
 
 from orchestration.automation.landing import FINGERPRINT_TAG, LandingCursor, landing_fingerprint
-from orchestration.automation.sensor import (
-    DEFAULT_SETTLE_SECONDS,
-    SETTLE_ENV,
-    landing_sensor,
-    plan_landing_runs,
-    settle_seconds,
-)
+from orchestration.automation.sensor import landing_sensor, plan_landing_runs
 from orchestration.ingest.assets import raw_quarter
-from orchestration.partitions import FIRST_QUARTER, quarterly_partitions
+from orchestration.partitions import quarterly_partitions
 from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
@@ -32,7 +26,7 @@ PARTITIONS = set(quarterly_partitions.get_partition_keys())
 @pytest.fixture
 def landing(sample_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample quarter 2020-Q1 landed; the sensor does not wait for folders to settle."""
-    monkeypatch.setenv(SETTLE_ENV, "0")
+    monkeypatch.setenv("GONGKAI_SENSOR_SETTLE_SECONDS", "0")
     return sample_settings.landing_dir
 
 
@@ -133,7 +127,7 @@ def test_county_sub_folders_and_several_quarters(landing: Path) -> None:
 
 
 def test_folders_that_are_not_partitions_are_skipped_with_a_message(landing: Path) -> None:
-    before_first = FIRST_QUARTER.previous().key
+    before_first = Quarter.parse(min(PARTITIONS)).previous().key
     for name in (before_first, "2099-Q1", "模板", "2020-q3"):
         shutil.copytree(landing / "2020-Q1", landing / name)
     (landing / "2020-Q4").mkdir()  # empty: nothing to run yet
@@ -176,10 +170,3 @@ def test_a_future_mtime_is_clock_skew_not_a_copy_in_progress(landing: Path) -> N
     os.utime(next((landing / "2020-Q1").glob("附件2*.xlsx")), (now + 3600, now + 3600))
     plan = plan_landing_runs(landing, LandingCursor(), PARTITIONS, lambda _: None, now, settle=60)
     assert [r.partition_key for r in plan.run_requests] == ["2020-Q1"]
-
-
-def test_settle_time_setting() -> None:
-    assert settle_seconds({}) == DEFAULT_SETTLE_SECONDS == 30
-    assert settle_seconds({SETTLE_ENV: "5"}) == 5
-    with pytest.raises(ValueError, match="应为秒数"):
-        settle_seconds({SETTLE_ENV: "half a minute"})

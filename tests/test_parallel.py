@@ -6,26 +6,16 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 from orchestration.parallel import worker_count
 from orchestration.settings import PROJECT_ROOT
 
 
-def test_workers_start_only_when_each_gets_enough_items(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GONGKAI_WORKERS", "4")
-    assert worker_count(1, 25) == 1
-    assert worker_count(49, 25) == 1
-    assert worker_count(50, 25) == 2
-    assert worker_count(10_000, 25) == 4
-    monkeypatch.setenv("GONGKAI_WORKERS", "1")
-    assert worker_count(10_000, 25) == 1
-
-
-def test_a_worker_count_that_is_not_a_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GONGKAI_WORKERS", "two")
-    with pytest.raises(ValueError, match=r"GONGKAI_WORKERS 应为正整数.*got 'two'"):
-        worker_count(10_000, 25)
+def test_workers_start_only_when_each_gets_enough_items() -> None:
+    assert worker_count(1, 25, 4) == 1
+    assert worker_count(49, 25, 4) == 1
+    assert worker_count(50, 25, 4) == 2
+    assert worker_count(10_000, 25, 4) == 4
+    assert worker_count(10_000, 25, 1) == 1
 
 
 def test_workers_find_the_project_when_the_parent_dropped_it_from_sys_path() -> None:
@@ -38,9 +28,8 @@ def test_workers_find_the_project_when_the_parent_dropped_it_from_sys_path() -> 
         from orchestration.parallel import map_in_processes
         from orchestration.quarters import Quarter
         sys.path.remove({str(PROJECT_ROOT)!r})
-        os.environ["GONGKAI_WORKERS"] = "2"
         if __name__ == "__main__":
-            print(map_in_processes(Quarter.parse, ["2020-Q1", "2020-Q2", "2021-Q4"], 1))
+            print(map_in_processes(Quarter.parse, ["2020-Q1", "2020-Q2", "2021-Q4"], 1, 2))
         """
     )
     done = subprocess.run(

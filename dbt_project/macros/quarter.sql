@@ -1,27 +1,29 @@
-{#- The quarter a run builds, from the var Dagster passes: dbt build --vars '{"quarter": "2020-Q1"}'.
-    While dbt only parses (no var yet), a placeholder keeps the SQL renderable. -#}
-{% macro quarter_key() -%}
-    {%- set quarter = var('quarter') -%}
+{#- The quarter a run builds and the one before it, as Python computed them
+    (orchestration/quarters.py) and wrote them into the run's warehouse copy: the one-row table
+    main.build_context (orchestration/publication.py). Read only when dbt executes, so dbt's
+    partial parse stays valid from one quarter to the next; while dbt parses, a placeholder keeps
+    the SQL renderable. -#}
+{% macro build_context(column) -%}
     {%- if not execute -%}
         {{ return('2020-Q1') }}
     {%- endif -%}
-    {%- if quarter is none or not modules.re.match('^[0-9]{4}-Q[1-4]$', quarter | string) -%}
+    {%- set found = run_query(
+        "select " ~ column ~ " from main.build_context where quarter is not null"
+    ) -%}
+    {%- if found.rows | length != 1 -%}
         {{ exceptions.raise_compiler_error(
-            "需要指定季度，写成“2020-Q1”的形式，收到“" ~ quarter ~ "”。"
-            ~ " / The quarter var must look like '2020-Q1', got '" ~ quarter ~ "'."
+            "仓库中没有本次运行的季度（main.build_context），请通过 Dagster 运行。"
+            ~ " / The warehouse holds no quarter for this build (main.build_context):"
+            ~ " run it through Dagster."
         ) }}
     {%- endif -%}
-    {{ return(quarter | string) }}
+    {{ return(found.rows[0][0] | string) }}
 {%- endmacro %}
 
-{#- The quarter before quarter_key(): '2020-Q1' -> '2019-Q4'. -#}
+{% macro quarter_key() -%}
+    {{ return(build_context('quarter')) }}
+{%- endmacro %}
+
 {% macro previous_quarter_key() -%}
-    {%- set parts = quarter_key().split('-Q') -%}
-    {%- set year = parts[0] | int -%}
-    {%- set number = parts[1] | int -%}
-    {%- if number == 1 -%}
-        {{ return((year - 1) ~ '-Q4') }}
-    {%- else -%}
-        {{ return(year ~ '-Q' ~ (number - 1)) }}
-    {%- endif -%}
+    {{ return(build_context('previous_quarter')) }}
 {%- endmacro %}

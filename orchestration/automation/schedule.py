@@ -18,18 +18,18 @@ from orchestration.automation.quarter_clock import (
     SCHEDULE_HOUR,
     quarter_just_ended,
     quarterly_cron,
-    schedule_day_of_month,
-    schedule_timezone,
 )
 from orchestration.partitions import quarterly_partitions
+from orchestration.settings import Settings
 
 
 def build_quarterly_schedule(
     day_of_month: int | None = None, timezone: str | None = None
 ) -> dg.ScheduleDefinition:
     """The schedule, firing on `day_of_month` (GONGKAI_SCHEDULE_DAY_OF_MONTH) of Jan/Apr/Jul/Oct."""
-    day = day_of_month or schedule_day_of_month()
-    zone = timezone or schedule_timezone()
+    settings = Settings.from_env()
+    day = day_of_month or settings.schedule_day_of_month
+    zone = timezone or settings.schedule_timezone
 
     @dg.schedule(
         name="quarterly_schedule",
@@ -45,8 +45,6 @@ def build_quarterly_schedule(
     def quarterly_schedule(
         context: dg.ScheduleEvaluationContext,
     ) -> dg.RunRequest | dg.SkipReason:
-        from orchestration.settings import Settings
-
         moment = context.scheduled_execution_time or datetime.now(ZoneInfo(zone))
         quarter = quarter_just_ended(moment).key
         if quarter not in quarterly_partitions.get_partition_keys():

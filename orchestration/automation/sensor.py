@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -21,10 +20,6 @@ from orchestration.automation.landing import (
 )
 from orchestration.partitions import quarterly_partitions
 
-SETTLE_ENV = "GONGKAI_SENSOR_SETTLE_SECONDS"
-# A clerk copies several files one after another: wait until the folder has been quiet this long,
-# so that a half-copied quarter does not start a run that fails for a missing annex.
-DEFAULT_SETTLE_SECONDS = 30.0
 SOURCE_FILES_ASSET = dg.AssetKey(["raw", "source_files"])
 
 LastIngested = Callable[[str], Mapping[str, str] | None]
@@ -35,16 +30,6 @@ class LandingPlan:
     run_requests: list[dg.RunRequest] = field(default_factory=list)
     cursor: LandingCursor = field(default_factory=LandingCursor)
     messages: list[str] = field(default_factory=list)
-
-
-def settle_seconds(environ: Mapping[str, str] | None = None) -> float:
-    value = (os.environ if environ is None else environ).get(SETTLE_ENV, "").strip()
-    try:
-        return float(value) if value else DEFAULT_SETTLE_SECONDS
-    except ValueError:
-        raise ValueError(
-            f"{SETTLE_ENV} 应为秒数，收到“{value}”。 / {SETTLE_ENV} must be seconds, got {value!r}."
-        ) from None
 
 
 def plan_landing_runs(
@@ -144,13 +129,14 @@ def last_ingested_files(instance: dg.DagsterInstance, quarter: str) -> dict[str,
 def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     from orchestration.settings import Settings
 
+    settings = Settings.from_env()
     plan = plan_landing_runs(
-        Settings.from_env().landing_dir,
+        settings.landing_dir,
         LandingCursor.from_json(context.cursor),
         set(quarterly_partitions.get_partition_keys()),
         lambda quarter: last_ingested_files(context.instance, quarter),
         now=time.time(),
-        settle=settle_seconds(),
+        settle=settings.sensor_settle_seconds,
     )
     for message in plan.messages:
         context.log.info(message)

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.partitions import quarterly_partitions
-from orchestration.warehouse import WAREHOUSE_POOL
+from orchestration.partitions import quarter_of, quarterly_partitions
+from orchestration.resources import WarehouseRun
 
 RAW_TABLE_DESCRIPTIONS = {
     "annex_rows": "附件的每一行（栏目、公开数量、责任单位、备注及来源文件/行号）。"
@@ -40,18 +40,19 @@ def _problems_table(error: Exception) -> dg.MetadataValue:
         for table, description in RAW_TABLE_DESCRIPTIONS.items()
     ],
     partitions_def=quarterly_partitions,
-    pool=WAREHOUSE_POOL,
     description="读取本季度文件夹中的附件表格并写入仓库（整季替换）。"
     " / Read the quarter's annex spreadsheets and replace the quarter in the warehouse.",
 )
-def raw_quarter(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+def raw_quarter(
+    context: dg.AssetExecutionContext, warehouse: WarehouseRun
+) -> Iterator[dg.MaterializeResult]:
     from orchestration.ingest.errors import IngestError
     from orchestration.ingest.load import ingest_quarter
     from orchestration.settings import Settings
 
-    quarter = context.partition_key
+    quarter = quarter_of(context).key
     try:
-        summaries = ingest_quarter(Settings.from_env(), quarter)
+        summaries = ingest_quarter(Settings.from_env(), quarter, warehouse.path)
     except IngestError as error:
         raise dg.Failure(
             description=str(error), metadata={"问题 / problems": _problems_table(error)}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
 from orchestration.ingest.registry import load_registry
@@ -39,10 +39,10 @@ def summarise(county: CountyQuarter) -> CountySummary:
     )
 
 
-def write_quarter(settings: Settings, quarter: str, counties: list[CountyQuarter]) -> None:
+def write_quarter(warehouse: Path, quarter: str, counties: list[CountyQuarter]) -> None:
     """Replace the quarter of every county read, in all raw tables, atomically."""
     keys = [(county.county, quarter) for county in counties]
-    with connect(settings.warehouse_path) as connection:
+    with connect(warehouse) as connection:
         ensure_raw_schema(connection)
         connection.execute("begin transaction")
         try:
@@ -55,10 +55,11 @@ def write_quarter(settings: Settings, quarter: str, counties: list[CountyQuarter
             raise
 
 
-def ingest_quarter(settings: Settings, quarter: str) -> list[CountySummary]:
+def ingest_quarter(
+    settings: Settings, quarter: str, warehouse: Path | None = None
+) -> list[CountySummary]:
+    """Read the quarter's folder and replace it in `warehouse` (a run's private copy)."""
     registry = load_registry(settings.reference_dir)
-    counties = read_quarter(
-        settings.landing_dir, quarter, registry, os.environ.get("GONGKAI_COUNTY") or None
-    )
-    write_quarter(settings, quarter, counties)
+    counties = read_quarter(settings.landing_dir, quarter, registry, settings.county)
+    write_quarter(warehouse or settings.warehouse_path, quarter, counties)
     return [summarise(county) for county in counties]

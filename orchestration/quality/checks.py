@@ -7,7 +7,7 @@ not rebuilt from a raw quarter that fails, and no notice is exported from marts 
 
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dagster as dg
 
@@ -16,8 +16,8 @@ from orchestration.quality import frames
 from orchestration.quality.report import check_description, check_metadata
 from orchestration.quality.run import evaluate
 from orchestration.quality.suites import load_suite
+from orchestration.resources import WarehouseRun
 from orchestration.settings import Settings
-from orchestration.warehouse import WAREHOUSE_POOL
 
 RAW_ANNEX_ROWS = dg.AssetKey(["raw", "annex_rows"])
 RAW_ANNEX_TOTALS = dg.AssetKey(["raw", "annex_totals"])
@@ -108,11 +108,14 @@ def _spec(check: QualityCheck) -> dg.AssetCheckSpec:
 
 
 def run_quality_checks(
-    context: dg.AssetCheckExecutionContext, checks: Sequence[QualityCheck]
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseRun,
+    checks: Sequence[QualityCheck],
 ) -> Iterator[dg.AssetCheckResult]:
     """Read each selected check's frame read-only, validate all in one GX context, report."""
     selected = [c for c in checks if c.key in context.selected_asset_check_keys]
-    outcomes = evaluate(Settings.from_env(), context.partition_key, selected)
+    settings = replace(Settings.from_env(), warehouse_path=warehouse.path)
+    outcomes = evaluate(settings, context.partition_key, selected)
     for check in selected:
         outcome = outcomes[check.name]
         context.log.info(f"{check.name}: {'passed' if outcome.passed else 'FAILED'}")
@@ -130,24 +133,26 @@ def run_quality_checks(
     name="raw_quality_gate",
     specs=[_spec(check) for check in RAW_CHECKS],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
     description="核对本季度导入的附件：合计、单位覆盖、数据完整性和核查意见。"
     " / Checks the quarter's raw annex rows: totals, unit coverage, integrity, assessments.",
 )
-def raw_quality_gate(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-    yield from run_quality_checks(context, RAW_CHECKS)
+def raw_quality_gate(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseRun
+) -> Iterator[dg.AssetCheckResult]:
+    yield from run_quality_checks(context, warehouse, RAW_CHECKS)
 
 
 @dg.multi_asset_check(
     name="mart_quality_gate",
     specs=[_spec(check) for check in MART_CHECKS],
     can_subset=True,
-    pool=WAREHOUSE_POOL,
     description="核对数据集市与附件原始行是否一致，以及每个单位是否恰好分在一个档次。"
     " / Checks that every mart total agrees with the raw rows and every unit has one tier.",
 )
-def mart_quality_gate(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-    yield from run_quality_checks(context, MART_CHECKS)
+def mart_quality_gate(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseRun
+) -> Iterator[dg.AssetCheckResult]:
+    yield from run_quality_checks(context, warehouse, MART_CHECKS)
 
 
 quality_checks = [raw_quality_gate, mart_quality_gate]

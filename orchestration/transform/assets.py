@@ -1,30 +1,49 @@
-"""The dbt project as Dagster assets: one dbt build per quarter partition."""
+"""The dbt project as Dagster assets: what holds for every quarter, and what is built per quarter.
 
-import os
+- `reference_and_views` (unpartitioned): the reference seeds and the staging and intermediate
+  views. They span every quarter, so they are one asset each, not one per quarter.
+- `quarter_marts` (partitioned by quarter): the marts, each run replacing its quarter's rows.
+
+Both run `dbt build` (seeds and models; dbt's own tests run in `make test`) on the run's private
+warehouse copy (orchestration/resources.py).
+"""
+
+
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 from packaging.version import Version
 
 from orchestration.partitions import quarterly_partitions
+from orchestration.resources import WarehouseRun
 from orchestration.transform.project import gongkai_dbt_project
-from orchestration.warehouse import WAREHOUSE_POOL
 
 # dbt's layers are the schemas (macros/generate_schema_name.sql); assets are keyed and grouped by
 # them, e.g. ["marts", "unit_quarter"]. Sources keep dagster-dbt's ["raw", "<table>"], the keys
 # the ingest asset writes.
 LAYERS = ("reference", "staging", "intermediate", "marts")
+ALL_QUARTER_SELECTION = "resource_type:seed path:models/staging path:models/intermediate"
+QUARTER_SELECTION = "path:models/marts"
 
 
 class GongkaiDbtTranslator(DagsterDbtTranslator):
+    def __init__(self) -> None:
+        # dbt's data tests are not asset checks: they run in `make test`, and each quarter's run
+        # is gated by the GX checks (orchestration/quality), one check per property.
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=False))
+
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed"):
             return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
@@ -52,58 +71,62 @@ class GongkaiDbtCliResource(DbtCliResource):
         return Version(version("dbt-core"))
 
 
-def dbt_resource() -> DbtCliResource:
-    # The venv is not necessarily on PATH (stack-facts): use the dbt installed beside Python.
+def dbt_cli(warehouse: Path) -> DbtCliResource:
+    """dbt for one warehouse file: its generated profile, and the dbt installed beside Python
+    (the venv is not necessarily on PATH)."""
+    from orchestration.transform.invocation import profiles_dir
+
     return GongkaiDbtCliResource(
-        project_dir=gongkai_dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        project_dir=gongkai_dbt_project,
+        dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        profiles_dir=str(profiles_dir(warehouse)),
     )
 
 
-@contextmanager
-def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
-    """Set variables for the dbt subprocess, which inherits os.environ when it starts.
+def _build(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
+    from orchestration.settings import Settings
+    from orchestration.transform.invocation import (
+        BUILD_ARGS,
+        keep_parse,
+        point_reference_link,
+        restore_parse,
+    )
 
-    DbtCliResource.cli takes no env argument; steps of a run execute one at a time, so setting and
-    restoring around the start of the subprocess is safe.
-    """
-    saved = {name: os.environ.get(name) for name in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    point_reference_link(Settings.from_env().reference_dir)
+    dbt = dbt_cli(warehouse.path)
+    profiles = Path(dbt.profiles_dir or "")
+    # Each invocation gets its own target folder, removed after the step: a run would otherwise
+    # leave ~6 MB behind for good.
+    runs = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="run-", dir=runs) as target:
+        restore_parse(profiles, Path(target))
+        yield from dbt.cli(list(BUILD_ARGS), context=context, target_path=Path(target)).stream()
+        keep_parse(profiles, Path(target))
 
 
 @dbt_assets(
     manifest=gongkai_dbt_project.manifest_path,
     project=gongkai_dbt_project,
+    select=ALL_QUARTER_SELECTION,
+    name="reference_and_views",
     dagster_dbt_translator=GongkaiDbtTranslator(),
-    # One quarter per run (the quarter is a dbt var): the default for static partitions.
-    partitions_def=quarterly_partitions,
-    pool=WAREHOUSE_POOL,
 )
-def gongkai_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Seeds, staging and intermediate views and the quarter's rows of the marts: one dbt build."""
-    from orchestration.settings import Settings
-    from orchestration.transform.invocation import build_args, dbt_environment
-    from orchestration.transform.parse_cache import keep_parse, restore_parse
-
-    # Each invocation gets its own target folder; it is removed after the step, or every
-    # quarter's run would leave ~6 MB behind for good.
-    quarter = context.partition_key
-    with tempfile.TemporaryDirectory(prefix="run-", dir=_target_dir() / "runs") as target:
-        restore_parse(quarter, Path(target))
-        with _environment(dbt_environment(Settings.from_env())):
-            invocation = dbt.cli(build_args(quarter), context=context, target_path=Path(target))
-        yield from invocation.stream()
-        keep_parse(quarter, Path(target))
+def reference_and_views(
+    context: dg.AssetExecutionContext, warehouse: WarehouseRun
+) -> Iterator[Any]:
+    """Reference seeds and the staging and intermediate views over every quarter."""
+    yield from _build(context, warehouse)
 
 
-def _target_dir() -> Path:
-    target = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path
-    (target / "runs").mkdir(parents=True, exist_ok=True)
-    return target
+@dbt_assets(
+    manifest=gongkai_dbt_project.manifest_path,
+    project=gongkai_dbt_project,
+    select=QUARTER_SELECTION,
+    name="quarter_marts",
+    dagster_dbt_translator=GongkaiDbtTranslator(),
+    partitions_def=quarterly_partitions,
+)
+def quarter_marts(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
+    """The quarter's rows of every mart (the quarter comes from main.build_context)."""
+    yield from _build(context, warehouse)

@@ -1,79 +1,96 @@
-"""What one partition's dbt run is given: its arguments and the environment it needs.
+"""What a run's dbt invocation is given: its arguments, its profile and its seed folder.
 
-Small functions, so the contract with dbt (the quarter var, the paths) is tested without dbt.
+Small functions, so the contract with dbt is tested without running dbt. dbt is never configured
+through the process's environment (the run process is shared by all its steps) nor through
+`--vars` (a changed var makes dbt parse the whole project again): the warehouse comes in a
+generated profile, the reference folder through a link the seed path names, and the quarter from
+the warehouse itself (`main.build_context`, written by orchestration/publication.py and read by
+macros/quarter.sql when dbt executes).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import shutil
 from pathlib import Path
 
-from orchestration.quarters import Quarter
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR
 
-# Unit tests check the SQL logic on fixtures; they run in `make test`, not in every quarter's run.
-BUILD_EXCLUDES = ("--exclude-resource-type", "unit_test")
+# Seeds and models only: dbt's data tests and unit tests run in `make test`
+# (tests/test_dbt_project.py); each quarter's run is gated by the GX checks.
+BUILD_ARGS = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
-# dbt writes each seed's compiled SQL to <target>/run/gongkai/<seed path>/<file>.csv. A seed path
-# that climbs more than one level out of dbt_project/ (a reference folder elsewhere on the disk)
-# would put those copies outside the target folder, beside the user's files. Such a folder is
-# reached through a link in here instead, named by a digest of its absolute path, so the seed path
-# stays the same from run to run and dbt's partial parse stays valid.
-REFERENCE_LINKS_DIR = DBT_PROJECT_DIR / "target" / "reference-links"
+# dbt_project.yml's seed path. It is a link to the run's reference folder, inside the project:
+# dbt writes each seed's compiled copy to <target>/run/gongkai/<seed path>/, and a seed path that
+# climbed out of the project would put those copies beside the user's files.
+REFERENCE_LINK = DBT_PROJECT_DIR / "target" / "reference"
+PROFILES_DIR = DBT_PROJECT_DIR / "target" / "profiles"
+PARSE_FILE = "partial_parse.msgpack"
+
+PROFILE_TEMPLATE = """\
+# Written by orchestration/transform/invocation.py for the warehouse copy runs build on.
+gongkai:
+  target: warehouse
+  outputs:
+    warehouse:
+      type: duckdb
+      path: {path}
+      schema: main
+      threads: 2
+"""
 
 
-def build_args(quarter_key: str) -> list[str]:
-    """`dbt build` for one quarter; dagster-dbt appends the selected assets."""
-    quarter = Quarter.parse(quarter_key)
-    return ["build", "--vars", json.dumps({"quarter": quarter.key}), *BUILD_EXCLUDES]
+def profiles_dir(warehouse: Path) -> Path:
+    """A profiles folder for one warehouse file, written once; its name is a digest of the file.
 
-
-def dbt_environment(settings: Settings) -> dict[str, str]:
-    """Variables that profiles.yml and dbt_project.yml read.
-
-    The warehouse is absolute: dbt runs inside dbt_project/, so a relative GONGKAI_WAREHOUSE would
-    name another file than the one Settings (relative to the repository) gives the other assets.
-    The seed path is relative to dbt_project/: with an absolute one, dbt's compiled copy of each
-    seed is the CSV itself, which it would overwrite.
+    The folder also keeps that profile's last dbt parse: dbt parses the whole project again
+    whenever the profile differs from the one its saved parse was made with.
     """
-    return {
-        "GONGKAI_WAREHOUSE": str(settings.warehouse_path),
-        "GONGKAI_DBT_SEED_PATH": seed_path(settings.reference_dir),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
+    text = PROFILE_TEMPLATE.format(path=_yaml_string(str(warehouse.resolve())))
+    folder = PROFILES_DIR / hashlib.sha256(text.encode()).hexdigest()[:16]
+    profile = folder / "profiles.yml"
+    if not profile.is_file() or profile.read_text(encoding="utf-8") != text:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(profile, text)
+    return folder
 
 
-def seed_path(reference_dir: Path) -> str:
-    """The reference folder as dbt's seed path, relative to dbt_project/ and kept inside it.
-
-    The default (seeds/reference) is one level up and used as it is; any other folder gets a link
-    under target/ (created here if missing), so compiled seeds never leave the target folder.
-    """
-    relative = os.path.relpath(reference_dir, DBT_PROJECT_DIR)
-    if Path(relative).parts.count("..") <= 1:
-        return relative
-    absolute = Path(reference_dir).resolve()
-    link = REFERENCE_LINKS_DIR / hashlib.sha256(str(absolute).encode()).hexdigest()[:16]
-    _point_link(link, absolute)
-    _remove_dangling_links(REFERENCE_LINKS_DIR, keep=link)
-    return os.path.relpath(link, DBT_PROJECT_DIR)
-
-
-def _point_link(link: Path, destination: Path) -> None:
-    """Point `link` at `destination` atomically: concurrent runs never see it half-made."""
-    if link.is_symlink() and Path(os.readlink(link)) == destination:
+def point_reference_link(reference_dir: Path) -> None:
+    """Point the seed path at the run's reference folder (atomically: a reader never sees it
+    half-made). dbt notices a changed folder by the seeds' content and re-reads only them."""
+    destination = reference_dir.resolve()
+    if REFERENCE_LINK.is_symlink() and Path(os.readlink(REFERENCE_LINK)) == destination:
         return
-    link.parent.mkdir(parents=True, exist_ok=True)
-    staged = link.with_name(f"{link.name}.{os.getpid()}.tmp")
+    REFERENCE_LINK.parent.mkdir(parents=True, exist_ok=True)
+    staged = REFERENCE_LINK.with_name(f"{REFERENCE_LINK.name}.{os.getpid()}.tmp")
     staged.unlink(missing_ok=True)
     staged.symlink_to(destination, target_is_directory=True)
-    os.replace(staged, link)
+    os.replace(staged, REFERENCE_LINK)
 
 
-def _remove_dangling_links(folder: Path, keep: Path) -> None:
-    """Drop links whose folder is gone (a test's or a benchmark's temporary registry)."""
-    for link in folder.iterdir():
-        if link != keep and link.is_symlink() and not link.exists():
-            link.unlink(missing_ok=True)
+def restore_parse(profiles: Path, run_target: Path) -> None:
+    """Put the profile's last parse into a fresh run target (dagster-dbt then leaves it be)."""
+    kept = profiles / PARSE_FILE
+    if kept.is_file():
+        run_target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, run_target / PARSE_FILE)
+
+
+def keep_parse(profiles: Path, run_target: Path) -> None:
+    """Keep the run's parse for the next run; replaced atomically, never half-written."""
+    produced = run_target / PARSE_FILE
+    if produced.is_file():
+        staged = profiles / f"{PARSE_FILE}.{os.getpid()}.tmp"
+        shutil.copyfile(produced, staged)
+        os.replace(staged, profiles / PARSE_FILE)
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)

@@ -24,14 +24,7 @@ loaded as (
 final as (
     select
         county,
-        quarter,
-        cast(left(quarter, 4) as integer) as quarter_year,
-        cast(right(quarter, 1) as integer) as quarter_number,
-        case
-            when right(quarter, 1) = '1'
-                then cast(cast(left(quarter, 4) as integer) - 1 as varchar) || '-Q4'
-            else left(quarter, 6) || cast(cast(right(quarter, 1) as integer) - 1 as varchar)
-        end as previous_quarter
+        quarter
     from loaded
 )
 

@@ -93,7 +93,7 @@ final as (
     left join item_totals as previous_items
         on
             county_quarters.county = previous_items.county
-            and county_quarters.previous_quarter = previous_items.quarter
+            and previous_items.quarter = '{{ previous_quarter_key() }}'
     left join declared_totals
         on county_quarters.county = declared_totals.county
     left join tier_counts
