@@ -65,13 +65,18 @@ class RunFiles:
         return self.exports_dir / ".building"
 
 
-def start_build(files: RunFiles, run_id: str, quarter: Quarter | None) -> None:
-    """Make the run's private copy of the published warehouse and stamp it with the run."""
+def start_build(
+    files: RunFiles, run_id: str, quarter: Quarter | None, wait_seconds: float = 0.0
+) -> None:
+    """Make the run's private copy of the published warehouse and stamp it with the run.
+
+    Another program writing the published file (a DuckDB CLI, DBeaver) is waited for up to
+    `wait_seconds`: the copy must not be taken in the middle of its write."""
     _discard(files.building)
     files.building.parent.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(files.staged_exports, ignore_errors=True)
     if files.published.exists():
-        _check_published(files.published)
+        _check_published(files.published, wait_seconds)
         shutil.copyfile(files.published, files.building)
     with connect(files.building) as connection:
         connection.execute(BUILD_CONTEXT_DDL)
@@ -101,7 +106,7 @@ def build_owner(files: RunFiles) -> str | None:
     return owner[0] if owner else None
 
 
-def _check_published(published: Path) -> None:
+def _check_published(published: Path, wait_seconds: float) -> None:
     """Open the published file once before copying: a damaged warehouse stops the run here,
     before anything is written, with the path and what to do. Opening it for writing also
     replays and checkpoints a log left by a program that crashed while writing it."""
@@ -109,7 +114,9 @@ def _check_published(published: Path) -> None:
 
     wal = published.with_name(f"{published.name}.wal")
     try:
-        with connect(published, read_only=not wal.exists()) as connection:
+        with connect(
+            published, read_only=not wal.exists(), wait_seconds=wait_seconds
+        ) as connection:
             connection.execute("select count(*) from duckdb_tables()").fetchone()
     except duckdb.Error as error:
         if "lock" in str(error).lower():

@@ -4,7 +4,6 @@ It runs only when every step before it succeeded and every blocking check passed
 an asset whose upstream failed or was blocked), so what readers see is always a checked quarter.
 """
 
-
 import dagster as dg
 
 from orchestration.export.records import MART_MODELS

@@ -85,7 +85,7 @@ class WarehouseRun(dg.ConfigurableResource):
             complete_publication(files, log)
             whole_run = settings.executor == "in_process"
             if whole_run or build_owner(files) != run_id:
-                start_build(files, run_id, quarter)
+                start_build(files, run_id, quarter, settings.lock_wait_seconds)
             self._files = files
             try:
                 yield self

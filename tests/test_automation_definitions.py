@@ -8,7 +8,6 @@ import dagster as dg
 
 from orchestration.definitions import defs
 from orchestration.partitions import quarterly_partitions
-from orchestration.warehouse import WAREHOUSE_POOL
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -45,9 +44,10 @@ def test_the_quarter_job_runs_every_asset_and_check_of_one_quarter() -> None:
     assert job.asset_layer.selected_asset_keys == materializable
     assert job.asset_layer.asset_graph.asset_check_keys == graph.asset_check_keys
     assert job.partitions_def == quarterly_partitions
-    # every step opens the warehouse, so every step is in the pool that serialises them
-    unpooled = [node.name for node in job.graph.nodes if node.definition.pool != WAREHOUSE_POOL]
-    assert unpooled == []
+    # every step works on the run's warehouse copy, none in a concurrency pool (a pool slot
+    # outlives a killed run and blocks every later one)
+    assert all(node.definition.pool is None for node in job.graph.nodes)
+    assert all("warehouse" in node.definition.required_resource_keys for node in job.graph.nodes)
 
 
 def test_schedule_and_sensor_are_there_to_be_switched_on() -> None:

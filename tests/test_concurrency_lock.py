@@ -7,10 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from orchestration.warehouse import connect
+from orchestration.warehouse import WarehouseLocked, connect
 
 HOLD_SECONDS = 1.5
 HOLDER = """
@@ -48,7 +47,10 @@ def test_connect_gives_up_after_its_bound(tmp_path: Path) -> None:
     path = tmp_path / "warehouse.duckdb"
     holder = _hold_lock(path)
     started = time.monotonic()
-    with pytest.raises(duckdb.IOException, match="lock"), connect(path, wait_seconds=0.3):
+    with pytest.raises(WarehouseLocked) as raised, connect(path, wait_seconds=0.3):
         pass
+    message = str(raised.value)
+    assert "被另一个程序锁定" in message and "is locked by another program" in message
+    assert f"PID {holder.pid}" in message  # DuckDB names the holder
     assert time.monotonic() - started < HOLD_SECONDS
     assert holder.wait(10) == 0

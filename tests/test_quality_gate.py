@@ -17,16 +17,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.export.assets import notice_workbook
-from orchestration.ingest.assets import raw_quarter
 from orchestration.quality.checks import MART_CHECKS, RAW_CHECKS, quality_checks
+from orchestration.resources import WarehouseRun
 from orchestration.settings import Settings
-from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
 from orchestration.warehouse import connect, ensure_raw_schema
 from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import AnnexRow, write_annex_xlsx
 from tests.factories.sample_quarter import ANNEX1_FILE
+from tests.pipeline import QUARTER_ASSETS
 
 EXPORT = dg.AssetKey(["exports", "notice_workbook"])
 RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")]
@@ -51,8 +50,8 @@ AFTER_MARTS = dg.AssetSelection.checks(*[c.key for c in MART_CHECKS]) | dg.Asset
 def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
     """One in-process run of the quarter; no selection means every asset and check."""
     return dg.materialize(
-        [raw_quarter, gongkai_dbt_assets, notice_workbook, *quality_checks],
-        resources={"dbt": dbt_resource()},
+        [*QUARTER_ASSETS, *quality_checks],
+        resources={"warehouse": WarehouseRun()},
         partition_key=SAMPLE_QUARTER,
         selection=selection,
         raise_on_error=False,

@@ -69,8 +69,10 @@ def test_blocking_checks_and_the_single_warning() -> None:
         assert load_suite(spec.metadata["suite"].split("/")[-1].removesuffix(".json"))
 
 
-def test_checks_open_the_warehouse_in_its_pool() -> None:
-    assert raw_quality_gate.op.pool == mart_quality_gate.op.pool == "gongkai_warehouse"
+def test_checks_read_the_runs_warehouse_copy() -> None:
+    for gate in (raw_quality_gate, mart_quality_gate):
+        assert gate.op.pool is None
+        assert "warehouse" in gate.required_resource_keys
 
 
 def test_loading_the_checks_does_not_import_great_expectations_or_pandas() -> None:

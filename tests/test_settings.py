@@ -46,7 +46,12 @@ def test_values_are_read_and_trimmed() -> None:
     [
         ("GONGKAI_WORKERS", "two", "GONGKAI_WORKERS 应为正整数", "got 'two'"),
         ("GONGKAI_WORKERS", "0", "GONGKAI_WORKERS 应为正整数", "must be a whole number"),
-        ("GONGKAI_EXECUTOR", "threads", "in_process / multiprocess / k8s / celery", "got 'threads'"),
+        (
+            "GONGKAI_EXECUTOR",
+            "threads",
+            "in_process / multiprocess / k8s / celery",
+            "got 'threads'",
+        ),
         ("GONGKAI_SCHEDULE_DAY_OF_MONTH", "29", "应为 1 到 28 之间的整数", "from 1 to 28"),
         ("GONGKAI_SCHEDULE_DAY_OF_MONTH", "5th", "应为 1 到 28 之间的整数", "got '5th'"),
         ("GONGKAI_SCHEDULE_TIMEZONE", "Beijing", "不是有效的时区名", "got 'Beijing'"),

@@ -1,144 +1,153 @@
-"""The dbt assets as Dagster loads them, and the arguments and environment of a quarter's run."""
+"""The dbt assets as Dagster loads them, and what a run's dbt invocation is given."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
-from orchestration.settings import DBT_PROJECT_DIR, REFERENCE_DIR, Settings
-from orchestration.transform.invocation import build_args, dbt_environment
+from orchestration.publication import RunFiles, start_build
+from orchestration.quarters import Quarter
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.transform.invocation import (
+    BUILD_ARGS,
+    REFERENCE_LINK,
+    keep_parse,
+    point_reference_link,
+    profiles_dir,
+    restore_parse,
+)
+
+DBT = str(Path(sys.executable).with_name("dbt"))
 
 
-def test_build_args_pass_the_quarter_as_a_var_and_leave_unit_tests_to_ci() -> None:
-    args = build_args("2020-Q2")
-    assert args[0] == "build"
-    assert json.loads(args[args.index("--vars") + 1]) == {"quarter": "2020-Q2"}
-    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+def test_quarter_runs_build_seeds_and_models_and_leave_dbt_tests_to_make_test() -> None:
+    assert BUILD_ARGS[0] == "build"
+    excluded = [
+        BUILD_ARGS[i + 1] for i, a in enumerate(BUILD_ARGS) if a == "--exclude-resource-type"
+    ]
+    assert excluded == ["test", "unit_test"]
+    assert "--vars" not in BUILD_ARGS  # a changed var would make dbt parse everything again
 
 
-def test_build_args_reject_a_malformed_quarter_in_both_languages() -> None:
-    with pytest.raises(ValueError, match="季度应写成") as error:
-        build_args("2020Q5")
-    assert "A quarter is written like '2020-Q1'" in str(error.value)
+def test_the_profile_names_the_warehouse_copy_and_is_written_once(tmp_path: Path) -> None:
+    warehouse = tmp_path / "a b" / '"odd".duckdb'
+    folder = profiles_dir(warehouse)
+    profile = (folder / "profiles.yml").read_text(encoding="utf-8")
+    assert json.dumps(str(warehouse.resolve())) in profile
+    written = (folder / "profiles.yml").stat().st_mtime_ns
+    assert profiles_dir(warehouse) == folder
+    assert (folder / "profiles.yml").stat().st_mtime_ns == written
+    assert profiles_dir(tmp_path / "other.duckdb") != folder
 
 
-def test_dbt_environment_gives_an_absolute_warehouse_and_a_relative_seed_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("GONGKAI_WAREHOUSE", "warehouse/relative.duckdb")
-    monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(tmp_path / "reference"))
-    settings = Settings.from_env()
-    env = dbt_environment(settings)
-    assert Path(env["GONGKAI_WAREHOUSE"]) == settings.warehouse_path
-    assert Path(env["GONGKAI_WAREHOUSE"]).is_absolute()
-    seed_path = env["GONGKAI_DBT_SEED_PATH"]
-    assert not os.path.isabs(seed_path)  # an absolute one makes dbt overwrite the CSVs
-    assert (DBT_PROJECT_DIR / seed_path).resolve() == (tmp_path / "reference").resolve()
-    assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
+def test_the_seed_path_links_to_the_runs_reference_folder(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    point_reference_link(reference)
+    assert REFERENCE_LINK.is_symlink() and REFERENCE_LINK.resolve() == reference.resolve()
+    assert 'seed-paths: ["target/reference"]' in (DBT_PROJECT_DIR / "dbt_project.yml").read_text(
+        encoding="utf-8"
+    )
 
 
-def test_a_reference_folder_elsewhere_is_linked_so_the_seed_path_stays_in_the_project(
-    tmp_path: Path,
-) -> None:
-    from orchestration.transform.invocation import REFERENCE_LINKS_DIR, seed_path
+def _built_copy(settings: Settings, quarter: str) -> Path:
+    files = RunFiles(settings.warehouse_path, settings.exports_dir)
+    start_build(files, "test-run", Quarter.parse(quarter))
+    return files.building
 
-    reference = tmp_path / "elsewhere" / "reference"
-    reference.mkdir(parents=True)
-    first = seed_path(reference)
-    assert not first.startswith("..")
-    link = DBT_PROJECT_DIR / first
-    assert link.parent == REFERENCE_LINKS_DIR
-    assert link.resolve() == reference.resolve()
-    # The same folder gives the same path (dbt's partial parse survives); another, another link.
-    assert seed_path(reference) == first
-    other = tmp_path / "other"
-    other.mkdir()
-    assert seed_path(other) != first
-    assert (DBT_PROJECT_DIR / seed_path(other)).resolve() == other.resolve()
-    # a link whose folder is gone is cleared away when the next one is made
-    reference.rmdir()
-    seed_path(other)
-    assert not link.is_symlink()
+
+def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DBT_PROFILES_DIR": str(profiles_dir(warehouse))}
+    return subprocess.run(
+        [DBT, *args, "--target-path", str(target)],
+        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
 def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
     settings: Settings,
 ) -> None:
-    import subprocess
-    import sys
-    import tempfile
-
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **dbt_environment(settings)}
+    building = _built_copy(settings, "2020-Q1")
+    point_reference_link(settings.reference_dir)
     runs = DBT_PROJECT_DIR / "target" / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    before = {p for p in runs.rglob("*.csv")}
     csv_bytes = (settings.reference_dir / "units.csv").read_bytes()
     with tempfile.TemporaryDirectory(dir=runs) as target:
-        done = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "seed", "--target-path", target,
-             "--select", "units", "--vars", '{"quarter": "2020-Q1"}'],
-            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
-        )  # fmt: skip
+        done = _dbt(["seed", "--select", "units"], building, Path(target))
         assert done.returncode == 0, done.stdout[-2000:]
-        compiled = list(Path(target).rglob("units.csv"))
-        assert len(compiled) == 1
-        leaked = {p for p in runs.rglob("*.csv")} - before - set(Path(target).rglob("*.csv"))
-    assert leaked == set()
+        assert len(list(Path(target).rglob("units.csv"))) == 1
     assert (settings.reference_dir / "units.csv").read_bytes() == csv_bytes
+    with duckdb.connect(str(building), read_only=True) as connection:
+        assert connection.execute("select count(*) from reference.units").fetchone() == (35,)
 
 
-def test_default_seed_path_is_the_one_dbt_project_yml_falls_back_to(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("GONGKAI_REFERENCE_DIR", raising=False)
-    assert dbt_environment(Settings.from_env())["GONGKAI_DBT_SEED_PATH"] == "../seeds/reference"
-    assert (DBT_PROJECT_DIR / "../seeds/reference").resolve() == REFERENCE_DIR
-    assert "env_var('GONGKAI_DBT_SEED_PATH', '../seeds/reference')" in (
-        DBT_PROJECT_DIR / "dbt_project.yml"
-    ).read_text(encoding="utf-8")
+def test_a_new_quarter_keeps_dbts_partial_parse(settings: Settings, tmp_path: Path) -> None:
+    """The quarter comes from the warehouse, not from --vars: dbt re-parses nothing for it."""
+    point_reference_link(settings.reference_dir)
+    parses = []
+    for number, quarter in enumerate(("2020-Q2", "2020-Q3", "2020-Q3")):
+        building = _built_copy(settings, quarter)
+        profiles = profiles_dir(building)
+        target = tmp_path / f"target-{number}"
+        restore_parse(profiles, target)
+        done = _dbt(["parse"], building, target)
+        assert done.returncode == 0, done.stdout[-2000:]
+        keep_parse(profiles, target)
+        parses.append(json.loads((target / "perf_info.json").read_text(encoding="utf-8")))
+    assert parses[0]["parsed_path_count"] > 50 or not parses[0]["is_partial_parse_enabled"]
+    for later in parses[1:]:
+        assert later["is_partial_parse_enabled"] and later["parsed_path_count"] == 0
 
 
-def test_dbt_assets_are_keyed_and_grouped_by_layer() -> None:
-    from orchestration.transform.assets import gongkai_dbt_assets
+def test_dbt_assets_are_keyed_and_grouped_by_layer_and_split_by_partitioning() -> None:
+    from orchestration.partitions import quarterly_partitions
+    from orchestration.transform.assets import quarter_marts, reference_and_views
 
-    keys = {key.to_user_string() for key in gongkai_dbt_assets.keys}
-    for mart in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary"):
-        assert f"marts/{mart}" in keys
-    assert {"reference/units", "reference/tier_rules", "staging/stg_annex_rows"} <= keys
-    assert "intermediate/int_unit_tiers" in keys
-    groups = gongkai_dbt_assets.group_names_by_key
-    assert {key.path[0]: groups[key] for key in gongkai_dbt_assets.keys} == {
+    everywhere = {key.to_user_string() for key in reference_and_views.keys}
+    per_quarter = {key.to_user_string() for key in quarter_marts.keys}
+    assert per_quarter == {
+        "marts/unit_quarter",
+        "marts/column_quarter",
+        "marts/category_quarter",
+        "marts/quarter_summary",
+    } | {key for key in per_quarter if key.startswith("marts/")}
+    assert {"reference/units", "reference/tier_rules", "staging/stg_annex_rows"} <= everywhere
+    assert "intermediate/int_unit_tiers" in everywhere
+    assert not any(key.startswith("marts/") for key in everywhere)
+    # Seeds and all-quarter views are one asset each; the marts are built per quarter.
+    assert reference_and_views.partitions_def is None
+    assert quarter_marts.partitions_def == quarterly_partitions
+    groups = {
+        key.path[0]: group
+        for assets in (reference_and_views, quarter_marts)
+        for key, group in assets.group_names_by_key.items()
+    }
+    assert groups == {
         "reference": "reference",
         "staging": "staging",
         "intermediate": "intermediate",
         "marts": "marts",
     }
-    raw = {key.to_user_string() for key in gongkai_dbt_assets.dependency_keys} - keys
+    raw = {key.to_user_string() for key in reference_and_views.dependency_keys} - everywhere
     assert raw == {
         "raw/annex_rows",
         "raw/annex_totals",
         "raw/reviewer_assessments",
         "raw/source_files",
     }
-    description = gongkai_dbt_assets.specs_by_key[
-        dg.AssetKey(["marts", "unit_quarter"])
-    ].description
+    description = quarter_marts.specs_by_key[dg.AssetKey(["marts", "unit_quarter"])].description
     assert description is not None
     assert "单位季度表" in description and "one row per registered unit" in description
-
-
-def test_dbt_assets_share_the_quarter_partitions_and_the_warehouse_pool() -> None:
-    from orchestration.partitions import quarterly_partitions
-    from orchestration.transform.assets import gongkai_dbt_assets
-    from orchestration.warehouse import WAREHOUSE_POOL
-
-    assert gongkai_dbt_assets.partitions_def == quarterly_partitions
-    assert gongkai_dbt_assets.op.pool == WAREHOUSE_POOL
+    # dbt's data tests run in make test, not as each quarter's asset checks
+    assert not list(reference_and_views.check_specs) and not list(quarter_marts.check_specs)
 
 
 def test_the_raw_keys_dbt_reads_are_the_ones_the_ingest_writes() -> None:
@@ -150,61 +159,42 @@ def test_the_raw_keys_dbt_reads_are_the_ones_the_ingest_writes() -> None:
     assert graph.get(dg.AssetKey(["raw", "annex_rows"])).is_materializable
 
 
-def test_dbt_version_is_read_from_the_installed_package_not_from_dbt_version() -> None:
+def test_dbt_version_is_read_from_the_installed_package_not_from_dbt_version(
+    tmp_path: Path,
+) -> None:
     from importlib.metadata import version
 
     from dagster_dbt import DbtCliResource
 
-    from orchestration.transform.assets import dbt_resource
+    from orchestration.transform.assets import dbt_cli
 
     # The override only helps while dagster-dbt still asks this property for the version.
     assert "_cli_version" in vars(DbtCliResource)
-    resource = dbt_resource()
+    resource = dbt_cli(tmp_path / "w.duckdb")
     assert str(resource._cli_version) == version("dbt-core")
     assert Path(resource.dbt_executable).name == "dbt"
     assert Path(resource.dbt_executable).exists()
 
 
-def test_environment_overrides_are_restored(monkeypatch: pytest.MonkeyPatch) -> None:
-    from orchestration.transform.assets import _environment
-
-    monkeypatch.setenv("GONGKAI_WAREHOUSE", "before.duckdb")
-    monkeypatch.delenv("GONGKAI_DBT_SEED_PATH", raising=False)
-    with _environment({"GONGKAI_WAREHOUSE": "/tmp/x.duckdb", "GONGKAI_DBT_SEED_PATH": "../x"}):
-        assert os.environ["GONGKAI_WAREHOUSE"] == "/tmp/x.duckdb"
-    assert os.environ["GONGKAI_WAREHOUSE"] == "before.duckdb"
-    assert "GONGKAI_DBT_SEED_PATH" not in os.environ
-
-
-def test_a_quarters_kept_parse_lets_its_next_run_skip_parsing(
+def test_a_build_without_a_quarter_in_the_warehouse_is_refused_in_both_languages(
     settings: Settings, tmp_path: Path
 ) -> None:
-    import subprocess
-    import sys
+    point_reference_link(settings.reference_dir)
+    building = settings.warehouse_path
+    building.parent.mkdir(parents=True)
+    duckdb.connect(str(building)).close()
+    done = _dbt(["compile", "--select", "quarter_summary"], building, tmp_path / "t")
+    assert done.returncode != 0
+    assert "仓库中没有本次运行的季度" in done.stdout
+    assert "holds no quarter for this build" in done.stdout
 
-    from orchestration.transform.parse_cache import keep_parse, restore_parse
 
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **dbt_environment(settings)}
-    cache = tmp_path / "cache"
-
-    def parse(quarter: str, target: Path) -> dict[str, object]:
-        target.mkdir()
-        restore_parse(quarter, target, cache)
-        done = subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(target),
-             *build_args(quarter)[1:3]],
-            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stdout[-2000:]
-        keep_parse(quarter, target, cache)
-        return json.loads((target / "perf_info.json").read_text(encoding="utf-8"))
-
-    first = parse("2020-Q2", tmp_path / "first")
-    assert first["parsed_path_count"] > 100  # every model, seed and YAML file
-    assert (cache / "2020-Q2.msgpack").is_file()
-    again = parse("2020-Q2", tmp_path / "again")
-    assert again["is_partial_parse_enabled"] and again["parsed_path_count"] == 0
-    # another quarter is another var: dbt rejects the kept parse and parses everything
-    other = parse("2020-Q3", tmp_path / "other")
-    assert other["parsed_path_count"] == first["parsed_path_count"]
+@pytest.mark.parametrize("quarter", ["2020-Q1", "2021-Q4"])
+def test_the_build_context_carries_what_python_computed(settings: Settings, quarter: str) -> None:
+    building = _built_copy(settings, quarter)
+    with duckdb.connect(str(building), read_only=True) as connection:
+        row = connection.execute(
+            "select quarter, previous_quarter, quarter_number from main.build_context"
+        ).fetchone()
+    parsed = Quarter.parse(quarter)
+    assert row == (parsed.key, parsed.previous().key, parsed.number)

@@ -35,11 +35,11 @@ from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR
 from orchestration.warehouse import connect
 from tests.conftest import SAMPLE_DIR
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
+from tests.limits import REQUEST_TIMEOUT, RUN_TIMEOUT, STOP_TIMEOUT
+from tests.limits import SERVER_START_TIMEOUT as START_TIMEOUT
 
 BIN = Path(sys.executable).parent
 REPOSITORY = {"repositoryLocationName": "gongkai", "repositoryName": "__repository__"}
-START_TIMEOUT = 120
-RUN_TIMEOUT = 240
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
@@ -92,7 +92,7 @@ class Server:
         request = urllib.request.Request(
             f"{self.url}/graphql", data=body, headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
             answer = json.loads(response.read())
         assert "errors" not in answer, answer
         return answer["data"]
@@ -106,14 +106,14 @@ class Server:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(30)
+                self.process.wait(STOP_TIMEOUT)
         deadline = time.monotonic() + 15
         while _session_processes(self.process.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         leftovers = [f"{pid} {_command_line(pid)}" for pid in _session_processes(self.process.pid)]
         if leftovers:
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+            self.process.wait(STOP_TIMEOUT)
         return leftovers
 
 
@@ -319,7 +319,12 @@ def backfill(server: Server, first_quarter_run: str) -> Backfill:
     command = [str(BIN / "dagster"), "job", "backfill", "-w", "workspace.yaml"]
     command += ["-j", "quarter_job", "--partitions", "2020-Q2,2020-Q3", "--noprompt"]
     launched = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=server.env, capture_output=True, text=True, timeout=120
+        command,
+        cwd=PROJECT_ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
     )
     assert launched.returncode == 0, launched.stdout + launched.stderr
     backfill_id = re.search(r"Launched backfill job `(\w+)`", launched.stdout)
@@ -391,6 +396,64 @@ def test_sensor_switched_on_in_the_ui_rebuilds_nothing_already_ingested(
     cursor = LandingCursor.from_json(tick["cursor"])
     assert sorted(cursor.handled) == ["2020-Q1", "2020-Q2", "2020-Q3"]
     assert cursor.requests == {}
+
+
+def _launch_quarter(server: Server, quarter: str) -> str:
+    launched = server.graphql(
+        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
+        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
+        {
+            "params": {
+                "selector": {**REPOSITORY, "jobName": "quarter_job"},
+                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": quarter}]},
+            }
+        },
+    )["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    return str(launched["run"]["runId"])
+
+
+def _run_messages(server: Server, run_id: str) -> list[str]:
+    return [
+        event["message"]
+        for event in server.graphql(
+            "query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection {"
+            " events { ... on MessageEvent { message } } } } }",
+            {"id": run_id},
+        )["logsForRun"]["events"]
+        if event
+    ]
+
+
+def test_a_ui_run_killed_mid_run_blocks_nothing_and_changes_nothing(
+    server: Server, first_quarter_run: str
+) -> None:
+    before = _raw_rows(server, "2020-Q1")
+    doomed = _launch_quarter(server, "2020-Q1")
+    deadline = time.monotonic() + RUN_TIMEOUT
+    worker = None
+    while worker is None and time.monotonic() < deadline:
+        if any('step "quarter_marts"' in m for m in _run_messages(server, doomed)):
+            worker = next(
+                (
+                    pid
+                    for pid in _session_processes(server.process.pid)
+                    if "execute_run" in _command_line(pid) or "api execute" in _command_line(pid)
+                ),
+                None,
+            )
+        time.sleep(0.5)
+    assert worker is not None, f"no run worker found at quarter_marts:\n{server.log_tail()}"
+    os.kill(worker, signal.SIGKILL)
+    assert _raw_rows(server, "2020-Q1") == before  # nothing it built was published
+
+    after = _launch_quarter(server, "2020-Q1")
+    assert _wait_for_runs(server, [after]) == {after: "SUCCESS"}, server.log_tail()
+    assert any("Found and released the warehouse claim" in m for m in _run_messages(server, after))
+    status = server.graphql(
+        "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }", {"id": doomed}
+    )["runOrError"]["status"]
+    assert status == "FAILURE"  # recorded as failed by the next run, not STARTED for ever
 
 
 def test_server_stops_cleanly_with_its_process_group(server: Server) -> None:

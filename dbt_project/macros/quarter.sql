@@ -7,10 +7,11 @@
     {%- if not execute -%}
         {{ return('2020-Q1') }}
     {%- endif -%}
+    {%- set context = adapter.get_relation(target.database, 'main', 'build_context') -%}
     {%- set found = run_query(
-        "select " ~ column ~ " from main.build_context where quarter is not null"
-    ) -%}
-    {%- if found.rows | length != 1 -%}
+        "select " ~ column ~ " from " ~ context ~ " where quarter is not null"
+    ) if context else none -%}
+    {%- if found is none or found.rows | length != 1 -%}
         {{ exceptions.raise_compiler_error(
             "仓库中没有本次运行的季度（main.build_context），请通过 Dagster 运行。"
             ~ " / The warehouse holds no quarter for this build (main.build_context):"

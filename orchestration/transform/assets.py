@@ -8,7 +8,6 @@ Both run `dbt build` (seeds and models; dbt's own tests run in `make test`) on t
 warehouse copy (orchestration/resources.py).
 """
 
-
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping

@@ -26,9 +26,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from orchestration.transform.parse_cache import cached_parse
+
 from orchestration.quarters import Quarter, quarter_range
 from orchestration.settings import PROJECT_ROOT
-from orchestration.transform.parse_cache import cached_parse
 
 RESULTS_DIR = PROJECT_ROOT / "bench-results"
 # Run a command and print the peak resident memory of its process tree (largest process, KiB).
