@@ -106,6 +106,33 @@ def build_owner(files: RunFiles) -> str | None:
     return owner[0] if owner else None
 
 
+def built_fingerprint(warehouse: Path, name: str) -> str | None:
+    """The inputs' fingerprint of what `name` last built into this warehouse, if recorded."""
+    import duckdb
+
+    with connect(warehouse, read_only=True) as connection:
+        try:
+            found = connection.execute(
+                "select fingerprint from main.build_fingerprints where name = $name",
+                {"name": name},
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None  # built before fingerprints were kept
+    return found[0] if found else None
+
+
+def record_fingerprint(warehouse: Path, name: str, fingerprint: str) -> None:
+    with connect(warehouse) as connection:
+        connection.execute(
+            "create table if not exists main.build_fingerprints"
+            " (name varchar primary key, fingerprint varchar not null)"
+        )
+        connection.execute(
+            "insert or replace into main.build_fingerprints values ($name, $fingerprint)",
+            {"name": name, "fingerprint": fingerprint},
+        )
+
+
 def _check_published(published: Path, wait_seconds: float) -> None:
     """Open the published file once before copying: a damaged warehouse stops the run here,
     before anything is written, with the path and what to do. Opening it for writing also

@@ -22,9 +22,11 @@ from pydantic import PrivateAttr
 from orchestration.publication import (
     RunFiles,
     build_owner,
+    built_fingerprint,
     complete_publication,
     discard_build,
     publish,
+    record_fingerprint,
     start_build,
 )
 from orchestration.quarters import Quarter
@@ -54,6 +56,12 @@ class WarehouseRun(dg.ConfigurableResource):
     @property
     def staged_exports(self) -> Path:
         return self.files.staged_exports
+
+    def built_fingerprint(self, name: str) -> str | None:
+        return built_fingerprint(self.path, name)
+
+    def record_fingerprint(self, name: str, fingerprint: str) -> None:
+        record_fingerprint(self.path, name, fingerprint)
 
     def publish(self, log: dg.DagsterLogManager) -> list[Path]:
         published = publish(self.files, log.info)

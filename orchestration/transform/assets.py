@@ -114,8 +114,27 @@ def _build(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterat
 def reference_and_views(
     context: dg.AssetExecutionContext, warehouse: WarehouseRun
 ) -> Iterator[Any]:
-    """Reference seeds and the staging and intermediate views over every quarter."""
+    """Reference seeds and the staging and intermediate views over every quarter.
+
+    They change only with the reference CSVs or the dbt project, not with a quarter's data: when
+    the warehouse copy already holds them built from the same inputs, dbt is not started at all.
+    """
+    from orchestration.settings import Settings
+    from orchestration.transform.invocation import all_quarter_fingerprint
+
+    fingerprint = all_quarter_fingerprint(Settings.from_env().reference_dir)
+    if warehouse.built_fingerprint("reference_and_views") == fingerprint:
+        context.log.info(
+            "参照表和视图自上次发布以来未变，无需重建。"
+            " / Reference seeds and views are unchanged since the last publication: not rebuilt."
+        )
+        for key in context.selected_asset_keys:
+            yield dg.MaterializeResult(
+                asset_key=key, metadata={"unchanged": True, "fingerprint": fingerprint[:16]}
+            )
+        return
     yield from _build(context, warehouse)
+    warehouse.record_fingerprint("reference_and_views", fingerprint)
 
 
 @dbt_assets(

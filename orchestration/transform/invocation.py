@@ -86,6 +86,21 @@ def keep_parse(profiles: Path, run_target: Path) -> None:
         os.replace(staged, profiles / PARSE_FILE)
 
 
+def all_quarter_fingerprint(reference_dir: Path) -> str:
+    """What the seeds and the all-quarter views are built from: the reference CSVs, the dbt
+    project's macros, staging and intermediate models and its settings, and dbt's version. The
+    views read the raw tables when queried, so new raw rows never require building them again."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("dbt-core").encode())
+    sources = [*sorted(reference_dir.glob("*.csv")), DBT_PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("macros", "models/staging", "models/intermediate", "models/reference"):
+        sources += sorted(p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file())
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _yaml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
