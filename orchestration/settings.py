@@ -18,12 +18,29 @@ def _path_from_env(name: str, default: Path) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def _positive_int_from_env(name: str, default: int) -> int:
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError(
+            f"{name} 应为正整数，收到“{value}”。"
+            f" / {name} must be a whole number greater than 0, got {value!r}."
+        )
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
     warehouse_path: Path
     exports_dir: Path
     reference_dir: Path
+    # Input limits (see orchestration/ingest/limits.py): far above any county's annex.
+    max_file_mb: int = 20
+    max_rows: int = 5_000
+    max_columns: int = 50
+    max_cell_chars: int = 2_000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,4 +51,8 @@ class Settings:
             ),
             exports_dir=_path_from_env("GONGKAI_EXPORTS_DIR", PROJECT_ROOT / "exports"),
             reference_dir=_path_from_env("GONGKAI_REFERENCE_DIR", REFERENCE_DIR),
+            max_file_mb=_positive_int_from_env("GONGKAI_MAX_FILE_MB", 20),
+            max_rows=_positive_int_from_env("GONGKAI_MAX_ROWS", 5_000),
+            max_columns=_positive_int_from_env("GONGKAI_MAX_COLUMNS", 50),
+            max_cell_chars=_positive_int_from_env("GONGKAI_MAX_CELL_CHARS", 2_000),
         )

@@ -48,3 +48,11 @@ class IngestError(Exception):
         )
         body = "\n".join(f"{n}. {p.render()}" for n, p in enumerate(self.problems, start=1))
         super().__init__(f"{header}\n{body}")
+
+
+class UnreadableFile(Exception):
+    """One file cannot be read (damaged, disguised, or over a limit); its Problem says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.render())
+        self.problem = problem

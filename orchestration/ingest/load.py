@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from orchestration.ingest.limits import InputLimits
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
 from orchestration.ingest.registry import load_registry
 from orchestration.settings import Settings
@@ -58,7 +59,11 @@ def write_quarter(settings: Settings, quarter: str, counties: list[CountyQuarter
 def ingest_quarter(settings: Settings, quarter: str) -> list[CountySummary]:
     registry = load_registry(settings.reference_dir)
     counties = read_quarter(
-        settings.landing_dir, quarter, registry, os.environ.get("GONGKAI_COUNTY") or None
+        settings.landing_dir,
+        quarter,
+        registry,
+        os.environ.get("GONGKAI_COUNTY") or None,
+        InputLimits.from_settings(settings),
     )
     write_quarter(settings, quarter, counties)
     return [summarise(county) for county in counties]
