@@ -12,21 +12,13 @@ import pytest
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
 from orchestration.settings import Settings
-from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import DEFAULT_HEADERS, AnnexRow, Layout, write_annex_xlsx
+from tests.factories.raw_snapshot import assert_refused, raw_snapshot
 
 QUARTER = "2020-Q1"
 ANNEX1 = "附件1-政府部门.xlsx"
 ANNEX2 = "附件2-乡镇.xlsx"
-
-
-def _snapshot(settings: Settings) -> dict[str, list[tuple]]:
-    with connect(settings.warehouse_path, read_only=True) as connection:
-        return {
-            table: connection.execute(f"select * from raw.{table} order by all").fetchall()
-            for table in ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
-        }
 
 
 def _write_quarter(
@@ -52,15 +44,7 @@ def ingested(settings: Settings) -> Settings:
 
 
 def _fails(settings: Settings, *fragments: str) -> str:
-    before = _snapshot(settings)
-    with pytest.raises(IngestError) as raised:
-        ingest_quarter(settings, QUARTER)
-    message = str(raised.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in:\n{message}"
-    assert "仓库数据保持不变" in message and "the warehouse is unchanged" in message
-    assert _snapshot(settings) == before
-    return message
+    return assert_refused(settings, QUARTER, *fragments)
 
 
 def _with_row(index: int, **changes: object) -> list[AnnexRow]:
@@ -176,7 +160,7 @@ def test_failed_asset_run_shows_the_problems(ingested: Settings) -> None:
     from orchestration.ingest.assets import raw_quarter
 
     _write_quarter(ingested.landing_dir / QUARTER, _with_row(1, unit_name="人设局"))
-    before = _snapshot(ingested)
+    before = raw_snapshot(ingested)
 
     result = dg.materialize([raw_quarter], partition_key=QUARTER, raise_on_error=False)
 
@@ -186,4 +170,4 @@ def test_failed_asset_run_shows_the_problems(ingested: Settings) -> None:
     assert "人设局" in error.message and "最接近的已登记单位：人社局" in error.message
     table = failure.step_failure_data.user_failure_data.metadata["问题 / problems"].value
     assert f"| {QUARTER}/{ANNEX1} | Sheet1 | 4 |" in table
-    assert _snapshot(ingested) == before
+    assert raw_snapshot(ingested) == before

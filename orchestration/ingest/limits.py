@@ -82,14 +82,19 @@ def file_too_large(file: str, size: int, limits: InputLimits) -> Problem:
     )
 
 
-def unpacked_too_large(file: str, unpacked: int, limits: InputLimits) -> Problem:
+def unpacked_too_large(file: str, parts: dict[str, int], limits: InputLimits) -> Problem:
+    """`parts`: the package's XML parts and their unpacked sizes."""
     limit = limits.max_unpacked_bytes // MEGABYTE
+    unpacked = sum(parts.values()) / MEGABYTE
+    largest = max(parts, key=parts.__getitem__)
     return over_limit(
         file,
-        f"文件解压后的表格内容有 {unpacked / MEGABYTE:.0f} MB，超过 {limit} MB 的上限"
-        f"（文件大小上限 {limits.max_file_mb} MB 的 {UNPACKED_RATIO} 倍），不像是附件表格。",
-        f"the file unpacks to {unpacked / MEGABYTE:.0f} MB of sheet text, over the {limit} MB "
-        f"limit ({UNPACKED_RATIO} times the {limits.max_file_mb} MB file limit).",
+        f"文件解压后的表格内容有 {unpacked:.0f} MB，超过 {limit} MB 的上限"
+        f"（文件大小上限 {limits.max_file_mb} MB 的 {UNPACKED_RATIO} 倍），其中 {largest} "
+        f"有 {parts[largest] / MEGABYTE:.0f} MB（可能是某个单元格的文字过长），不像是附件表格。",
+        f"the file unpacks to {unpacked:.0f} MB of sheet text, over the {limit} MB limit "
+        f"({UNPACKED_RATIO} times the {limits.max_file_mb} MB file limit); {largest} alone is "
+        f"{parts[largest] / MEGABYTE:.0f} MB (a cell with a very long text?).",
         "GONGKAI_MAX_FILE_MB",
     )
 

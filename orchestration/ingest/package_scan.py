@@ -109,9 +109,11 @@ class PackageScan:
 
     def check_unpacked_size(self) -> None:
         """Sizes from the zip directory; zipfile stops at the declared size, so they cannot lie."""
-        unpacked = sum(i.file_size for i in self.archive.infolist() if i.filename.endswith(".xml"))
-        if unpacked > self.limits.max_unpacked_bytes:
-            raise UnreadableFile(unpacked_too_large(self.file, unpacked, self.limits))
+        xml = {
+            i.filename: i.file_size for i in self.archive.infolist() if i.filename.endswith(".xml")
+        }
+        if sum(xml.values()) > self.limits.max_unpacked_bytes:
+            raise UnreadableFile(unpacked_too_large(self.file, xml, self.limits))
 
 
 class XlsxScan(PackageScan):

@@ -17,7 +17,9 @@ from orchestration.ingest.errors import Problem, UnreadableFile
 from orchestration.ingest.limits import (
     DEFAULT_LIMITS,
     InputLimits,
+    beyond_extent,
     cell_beyond_extent,
+    cell_name,
     file_too_large,
     text_too_long,
 )
@@ -92,12 +94,7 @@ def _read_workbook(path: Path, content: bytes, limits: InputLimits) -> list[Grid
             # Zip packages were bounded before this; a .xls is bounded here, by its own format
             # (65,536 x 256 at most) until calamine has placed its cells, and by the limits
             # before they become Python objects.
-            if sheet.end is not None:
-                last_row, last_column = sheet.end
-                if last_row >= limits.max_rows or last_column >= limits.max_columns:
-                    raise UnreadableFile(
-                        cell_beyond_extent(path.name, name, last_row, last_column, limits)
-                    )
+            _check_extent(path.name, name, sheet.start, sheet.end, limits)
             rows = sheet.to_python(skip_empty_area=False)
             _check_text_lengths(path.name, name, rows, limits)
             merged = [
@@ -133,6 +130,30 @@ def _grid(
         if row < len(rows) and column < len(rows[row]):
             rows[row][column] = CellError(code)
     return Grid(name, rows, merged, frozenset(marks.hidden_rows), frozenset(marks.hidden_columns))
+
+
+def _check_extent(
+    file: str,
+    sheet: str,
+    start: tuple[int, int] | None,
+    end: tuple[int, int] | None,
+    limits: InputLimits,
+) -> None:
+    if start is None or end is None:
+        return  # an empty sheet
+    rows, columns = end[0] + 1, end[1] + 1
+    if rows > limits.max_rows or columns > limits.max_columns:
+        cells = f"{cell_name(*start)}:{cell_name(*end)}"
+        raise UnreadableFile(
+            beyond_extent(
+                file,
+                sheet,
+                f"工作表的内容范围 {cells}（{rows} 行 × {columns} 列）",
+                f"the sheet's content {cells} ({rows} rows x {columns} columns) is",
+                (rows, columns),
+                limits,
+            )
+        )
 
 
 def _check_text_lengths(

@@ -7,7 +7,7 @@ by the benchmark's synthetic landing folders. Layout knobs cover what varies bet
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,3 +198,114 @@ def write_assessment_xlsx(path: Path, title: str, entries: Sequence[tuple[str, s
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def rewrite_part(path: Path, member: str, transform: Callable[[bytes], bytes]) -> Path:
+    """Rewrite one part of an xlsx in place: files no spreadsheet program writes, but a damaged
+    or hostile one can (a dimension that lies, padding that inflates)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts[member] = transform(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XLSX_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def write_xlsx_with_long_text(
+    path: Path, grid: Sequence[Sequence[object]], cell: tuple[int, int], characters: int
+) -> Path:
+    """A minimal xlsx of `grid` (strings shared, numbers inline) whose 0-based `cell` holds a
+    shared string of `characters` characters. The string is streamed into the zip in 1 MB
+    pieces, so a 300 MB note costs the test a few MB of memory and ~300 KB of disk."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings = [
+        value
+        for row_index, values in enumerate(grid)
+        for column_index, value in enumerate(values)
+        if isinstance(value, str) and value and (row_index, column_index) != cell
+    ]
+    long_index = len(strings)  # the long string goes last in the table of shared strings
+    next_index = iter(range(long_index))
+    rows_xml = []
+    for row_index, values in enumerate(grid):
+        cells = []
+        for column_index, value in enumerate(values):
+            ref = f"{_letters(column_index)}{row_index + 1}"
+            if (row_index, column_index) == cell:
+                cells.append(f'<c r="{ref}" t="s"><v>{long_index}</v></c>')
+            elif isinstance(value, str) and value:
+                cells.append(f'<c r="{ref}" t="s"><v>{next(next_index)}</v></c>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        rows_xml.append(f'<row r="{row_index + 1}">{"".join(cells)}</row>')
+    sheet = "".join(rows_xml)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application'
+            '/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+            f'{_XLSX_TYPES}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{_XLSX_TYPES}.worksheet+xml"/><Override PartName="/xl/sharedStrings'
+            f'.xml" ContentType="{_XLSX_TYPES}.sharedStrings+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_XLSX_RELS}">'
+            f'<Relationship Id="rId1" Type="{_XLSX_DOC}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_XLSX_MAIN}" '
+            f'xmlns:r="{_XLSX_DOC}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_XLSX_RELS}">'
+            f'<Relationship Id="rId1" Type="{_XLSX_DOC}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_XLSX_DOC}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_XLSX_MAIN}">'
+            f"<sheetData>{sheet}</sheetData></worksheet>",
+        )
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+            shared.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_XLSX_MAIN}" '
+                f'count="{len(strings) + 1}" uniqueCount="{len(strings) + 1}">'.encode()
+            )
+            for text in strings:
+                shared.write(f"<si><t>{escape(text)}</t></si>".encode())
+            shared.write(b"<si><t>")
+            piece = b"x" * (1024 * 1024)
+            for _ in range(characters // len(piece)):
+                shared.write(piece)
+            shared.write(b"x" * (characters % len(piece)))
+            shared.write(b"</t></si></sst>")
+    return path
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    number = column + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
