@@ -20,6 +20,7 @@ from tests.factories.annex_workbooks import (
     Layout,
     write_annex_csv,
     write_annex_xlsx,
+    write_assessment_xlsx,
 )
 from tests.factories.raw_snapshot import assert_refused, raw_snapshot
 
@@ -323,3 +324,17 @@ def test_hidden_empty_rows_and_columns_are_harmless(ingested: Settings) -> None:
     [summary] = ingest_quarter(ingested, QUARTER)
 
     assert summary.items_by_annex == {1: 248, 2: 14}
+
+
+def test_hidden_row_and_error_value_in_the_assessment_sheet(ingested: Settings) -> None:
+    path = write_assessment_xlsx(
+        ingested.landing_dir / QUARTER / "核查意见.xlsx",
+        "核查意见",
+        [("政府办", "更新情况较好", ""), ("财政局", "#N/A", ""), ("人社局", "更新不及时", "")],
+    )
+    _hide(path, rows=(5,))
+    _fails(
+        ingested,
+        "工作表“核查意见”，第4行：分档单元格是错误值 #N/A（C4）",
+        "工作表“核查意见”，第5行：该行被隐藏，但有内容",
+    )
