@@ -19,6 +19,7 @@ from tests.factories.annex_workbooks import (
     AnnexRow,
     Layout,
     write_annex_csv,
+    write_annex_ods,
     write_annex_xlsx,
     write_assessment_xlsx,
 )
@@ -337,4 +338,17 @@ def test_hidden_row_and_error_value_in_the_assessment_sheet(ingested: Settings) 
         ingested,
         "工作表“核查意见”，第4行：分档单元格是错误值 #N/A（C4）",
         "工作表“核查意见”，第5行：该行被隐藏，但有内容",
+    )
+
+
+def test_ods_error_value_and_hidden_row(ingested: Settings) -> None:
+    """LibreOffice keeps a failed formula as the number 0 marked as an error: not a count of 0."""
+    folder = ingested.landing_dir / QUARTER
+    (folder / ANNEX1).unlink()
+    rows = _with_row(9, item_count="#DIV/0!")
+    write_annex_ods(folder / "附件1.ods", notice.ANNEX1_TITLE, rows, 248, hidden_rows=(20,))
+    _fails(
+        ingested,
+        "工作表“Sheet1”，第12行：公开数量单元格是错误值 #DIV/0!（C12）",
+        "工作表“Sheet1”，第20行：该行被隐藏，但有内容",
     )

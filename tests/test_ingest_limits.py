@@ -21,6 +21,7 @@ from tests.factories.annex_workbooks import (
     annex_table,
     rewrite_part,
     write_annex_csv,
+    write_annex_ods,
     write_annex_xls,
     write_annex_xlsx,
     write_xlsx_with_long_text,
@@ -136,6 +137,20 @@ def test_row_limit_is_a_setting(
         "raise the environment variable GONGKAI_MAX_ROWS",
     )
     assert "附件2" not in message
+
+
+def test_one_ods_row_repeated_past_the_limit_is_refused(ingested: Settings) -> None:
+    """In content.xml one element stands for many rows: the repeat counts, not the element."""
+    folder = ingested.landing_dir / QUARTER
+    (folder / ANNEX1).unlink()
+    write_annex_ods(
+        folder / "附件1.ods", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248, repeated_last_row=10**6
+    )
+    assert_refused(
+        ingested,
+        QUARTER,
+        f"文件“{QUARTER}/附件1.ods”，工作表“Sheet1”，第1000045行：单元格 A1000045 有内容，超出上限",
+    )
 
 
 def test_file_size_limit(ingested: Settings, monkeypatch: pytest.MonkeyPatch) -> None:

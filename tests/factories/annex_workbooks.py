@@ -309,3 +309,80 @@ def _letters(column: int) -> str:
         number, remainder = divmod(number - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def _ods_cell(value: object) -> str:
+    from xml.sax.saxutils import escape
+
+    if isinstance(value, str) and value in _EXCEL_ERRORS:
+        # As LibreOffice saves a formula that fails: a float 0 marked as an error.
+        return (
+            '<table:table-cell table:formula="of:=1/0" office:value-type="float" '
+            f'office:value="0" calcext:value-type="error"><text:p>{value}</text:p>'
+            "</table:table-cell>"
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    if value in (None, ""):
+        return "<table:table-cell/>"
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def write_annex_ods(
+    path: Path,
+    title: str,
+    rows: Sequence[AnnexRow],
+    declared_total: int | str | None,
+    layout: Layout | None = None,
+    hidden_rows: Sequence[int] = (),
+    repeated_last_row: int = 1,
+) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice saves it (content.xml only, no styles).
+
+    `hidden_rows` (1-based) are collapsed; the last row (合计) is repeated `repeated_last_row`
+    times, the way one element of content.xml can stand for many rows."""
+    import zipfile
+
+    grid = annex_table(title, rows, declared_total, layout or Layout())
+    rows_xml = []
+    for number, values in enumerate(grid, start=1):
+        attributes = ' table:visibility="collapse"' if number in hidden_rows else ""
+        if number == len(grid) and repeated_last_row > 1:
+            attributes += f' table:number-rows-repeated="{repeated_last_row}"'
+        cells = "".join(_ods_cell(value) for value in values)
+        rows_xml.append(f"<table:table-row{attributes}>{cells}</table:table-row>")
+    sheet_name = (layout or Layout()).sheet_name
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="{sheet_name}">{"".join(rows_xml)}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+        'manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
