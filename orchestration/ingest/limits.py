@@ -139,14 +139,16 @@ def cell_beyond_extent(
 
 
 def text_too_long(
-    file: str, sheet: str | None, row: int, column: int, limits: InputLimits
+    file: str, sheet: str | None, row: int, column: int | None, limits: InputLimits
 ) -> Problem:
-    """The cell at 0-based (row, column) holds more than max_cell_chars characters."""
+    """The cell at 0-based (row, column) holds more than max_cell_chars characters (column None:
+    a cell of that row, when the reader cannot tell which)."""
+    where_zh = f"单元格 {cell_name(row, column)} " if column is not None else "该行有单元格"
+    where_en = f"cell {cell_name(row, column)}" if column is not None else "a cell of the row"
     return over_limit(
         file,
-        f"单元格 {cell_name(row, column)} 的文字超过 {limits.max_cell_chars} 个字符的上限："
-        "附件单元格应为简短文字。",
-        f"cell {cell_name(row, column)} holds more than {limits.max_cell_chars} characters.",
+        f"{where_zh}的文字超过 {limits.max_cell_chars} 个字符的上限：附件单元格应为简短文字。",
+        f"{where_en} holds more than {limits.max_cell_chars} characters.",
         "GONGKAI_MAX_CELL_CHARS",
         sheet,
         row + 1,

@@ -125,10 +125,21 @@ class XlsxScan(PackageScan):
         shared = next((t for t in targets.values() if t[0] == "sharedStrings"), None)
         too_long = self._first_long_shared_string(shared[1]) if shared else None
         marks = {}
+        scanned = set()
         for name, relation in names:
             kind, member = targets.get(relation, ("", ""))
             if kind == "worksheet" and member in self.archive.NameToInfo:
                 marks[name] = _XlsxSheet(self, name, too_long).scan(member)
+                scanned.add(member)
+        # A sheet the workbook part does not list as expected may still be found by a reader:
+        # it is bounded too, named by its part.
+        for member in self.archive.namelist():
+            if (
+                member.startswith("xl/worksheets/")
+                and member.endswith(".xml")
+                and member not in scanned
+            ):
+                _XlsxSheet(self, member, too_long).scan(member)
         if too_long is not None:  # no cell shows it, yet the reader would load it
             raise UnreadableFile(
                 over_limit(
@@ -299,7 +310,11 @@ class _XlsxSheet:
             )
         if self.cell_type == "e":
             self.marks.errors[(self.row, self.column)] = self.value.strip()
-        elif self.cell_type == "s" and self.value.strip() == str(self.too_long_shared):
+        elif (
+            self.cell_type == "s"
+            and self.too_long_shared is not None
+            and self.value.strip() == str(self.too_long_shared)
+        ):
             raise self.too_long()
 
     def too_long(self) -> UnreadableFile:

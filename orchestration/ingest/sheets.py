@@ -199,7 +199,7 @@ def _read_csv(path: Path, content: bytes, limits: InputLimits) -> Grid:
             row_index += 1
     except csv.Error as error:  # the csv module's own field limit (131,072) is far past ours
         raise UnreadableFile(
-            text_too_long(path.name, CSV_SHEET_NAME, row_index, 0, limits)
+            text_too_long(path.name, CSV_SHEET_NAME, row_index, None, limits)
             if "field larger than field limit" in str(error)
             else Problem(
                 path.name,
