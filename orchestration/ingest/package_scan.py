@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from orchestration.ingest.limits import (
 )
 
 CHUNK_BYTES = 64 * 1024
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 _TRUE = {"1", "true"}
 
 
@@ -50,19 +48,17 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _column_index(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number - 1
-
-
 def _parse_ref(ref: str) -> tuple[int, int] | None:
-    """'C5' -> (4, 2), 0-based; None when not a cell reference."""
-    match = _CELL_REF.match(ref.strip())
-    if not match:
+    """'C5' -> (4, 2), 0-based; None when not a cell reference. Called for every cell, so
+    string methods rather than a regular expression."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    if not digits or not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isalpha():
         return None
-    return int(match.group(2)) - 1, _column_index(match.group(1))
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return int(digits) - 1, column - 1
 
 
 class _Stop(Exception):
@@ -88,9 +84,12 @@ def _stream(
 
     parser.StartDoctypeDeclHandler = refuse_dtd
     parser.EntityDeclHandler = refuse_dtd
-    parser.StartElementHandler = lambda name, attributes: start(_local(name), attributes)
+    # Handlers get names as written ('x:c' where a writer uses a prefix) and strip the prefix
+    # themselves: a wrapper per element would double the cost of a scan.
+    parser.StartElementHandler = start
     if end is not None:
-        parser.EndElementHandler = lambda name: end(_local(name))
+        parser.EndElementHandler = end
+    parser.buffer_text = True  # one call per text run, at most buffer_size (8 KB) at a time
     if text is not None:
         parser.CharacterDataHandler = text
     with archive.open(member) as stream:
@@ -157,6 +156,7 @@ class XlsxScan(PackageScan):
         found: list[str] = []
 
         def start(name: str, attributes: dict[str, str]) -> None:
+            name = name.rpartition(":")[2]
             if name == "Relationship" and attributes.get("Type", "").endswith("/officeDocument"):
                 found.append(attributes.get("Target", "").lstrip("/"))
 
@@ -171,6 +171,7 @@ class XlsxScan(PackageScan):
         targets: dict[str, tuple[str, str]] = {}
 
         def start(name: str, attributes: dict[str, str]) -> None:
+            name = name.rpartition(":")[2]
             if name != "Relationship":
                 return
             target = attributes.get("Target", "")
@@ -190,6 +191,7 @@ class XlsxScan(PackageScan):
         names: list[tuple[str, str]] = []
 
         def start(name: str, attributes: dict[str, str]) -> None:
+            name = name.rpartition(":")[2]
             if name == "sheet":
                 relation = next((v for k, v in attributes.items() if _local(k) == "id"), "")
                 names.append((attributes.get("name", ""), relation))
@@ -206,6 +208,7 @@ class XlsxScan(PackageScan):
         limit = self.limits.max_cell_chars
 
         def start(name: str, _: dict[str, str]) -> None:
+            name = name.rpartition(":")[2]
             if name == "si":
                 state["index"] += 1
                 state["length"] = 0
@@ -213,6 +216,7 @@ class XlsxScan(PackageScan):
                 state["depth"] += 1
 
         def end(name: str) -> None:
+            name = name.rpartition(":")[2]
             if name == "t":
                 state["depth"] -= 1
 
@@ -250,6 +254,7 @@ class _XlsxSheet:
         return self.marks
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        name = name.rpartition(":")[2]
         if name == "c":
             position = _parse_ref(attributes.get("r", ""))
             self.row, self.column = position if position else (self.row, self.column + 1)
@@ -297,6 +302,7 @@ class _XlsxSheet:
             raise self.too_long()
 
     def end(self, name: str) -> None:
+        name = name.rpartition(":")[2]
         if name in ("v", "t"):
             self.in_value = False
         elif name == "c" and self.length:
@@ -354,6 +360,7 @@ class OdsScan(PackageScan):
         return self.marks
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
+        name = name.rpartition(":")[2]
         if name == "table":
             self.table = _attribute(attributes, "name")
             self.marks[self.table] = SheetMarks()
@@ -391,6 +398,7 @@ class OdsScan(PackageScan):
             )
 
     def end(self, name: str) -> None:
+        name = name.rpartition(":")[2]
         if name == "annotation":
             self.annotation -= 1
         elif name in ("table-cell", "covered-table-cell") and self.cell is not None:
