@@ -307,3 +307,13 @@ def test_far_cell_is_refused_within_a_memory_limit(tmp_path: Path) -> None:
 
     assert "第1048576行：单元格 XFD1048576 有内容" in message
     assert "cell XFD1048576 holds a value beyond the limit" in message
+
+
+def test_binary_workbook_renamed_to_xlsx_is_not_read(ingested: Settings) -> None:
+    """An .xlsb keeps its sheets as binary records the scan cannot bound: refused, not read."""
+    import zipfile
+
+    with zipfile.ZipFile(ingested.landing_dir / QUARTER / ANNEX2, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        archive.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    assert_refused(ingested, QUARTER, f"文件“{QUARTER}/{ANNEX2}”：这是 .xlsb", "save it as .xlsx")

@@ -101,10 +101,10 @@ def _stream(
 class PackageScan:
     """Checks one package against the limits; `sheets()` gives each sheet's marks by name."""
 
-    def __init__(self, file: str, content: bytes, limits: InputLimits) -> None:
+    def __init__(self, file: str, archive: zipfile.ZipFile, limits: InputLimits) -> None:
         self.file = file
         self.limits = limits
-        self.archive = zipfile.ZipFile(io.BytesIO(content))
+        self.archive = archive
 
     def check_unpacked_size(self) -> None:
         """Sizes from the zip directory; zipfile stops at the declared size, so they cannot lie."""
@@ -344,8 +344,8 @@ class OdsScan(PackageScan):
     element can stand for a million rows; error cells carry the error as text and a value of 0,
     which the reader returns as the number 0."""
 
-    def __init__(self, file: str, content: bytes, limits: InputLimits) -> None:
-        super().__init__(file, content, limits)
+    def __init__(self, file: str, archive: zipfile.ZipFile, limits: InputLimits) -> None:
+        super().__init__(file, archive, limits)
         self.marks: dict[str, SheetMarks] = {}
         self.table = ""
         self.row = self.next_row = self.column = self.next_column = self.rows_repeated = 0
@@ -426,15 +426,29 @@ class OdsScan(PackageScan):
                     self.marks[self.table].errors[(row, column)] = code
 
 
+def _is_binary_sheet(member: str) -> bool:
+    return member.startswith("xl/worksheets/") and member.endswith(".bin")
+
+
 def scan_package(file: str, content: bytes, limits: InputLimits) -> dict[str, SheetMarks]:
     """Marks by sheet name of an xlsx/xlsm/ods package; raises UnreadableFile over a limit
     or for a damaged package."""
     try:
-        archive_names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        if any(_is_binary_sheet(name) for name in archive.namelist()):
+            raise UnreadableFile(
+                Problem(
+                    file,
+                    "这是 .xlsb（二进制工作簿）文件，不能事先检查大小，因此不读取："
+                    "请用 Excel 或 WPS 另存为 .xlsx 再试。",
+                    "this is an .xlsb (binary workbook), whose size cannot be checked before it "
+                    "is read: save it as .xlsx in Excel or WPS.",
+                )
+            )
         scan = (
-            OdsScan(file, content, limits)
-            if "content.xml" in archive_names
-            else XlsxScan(file, content, limits)
+            OdsScan(file, archive, limits)
+            if "content.xml" in archive.NameToInfo
+            else XlsxScan(file, archive, limits)
         )
         return scan.sheets()
     except (
