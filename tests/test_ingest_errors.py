@@ -307,8 +307,8 @@ def test_hidden_row_holding_data_is_refused(ingested: Settings) -> None:
     _hide(ingested.landing_dir / QUARTER / ANNEX1, rows=(12,))
     _fails(
         ingested,
-        f"文件“{QUARTER}/{ANNEX1}”，工作表“Sheet1”，第12行：该行被隐藏，但有内容",
-        "the row is hidden but holds data",
+        f"文件“{QUARTER}/{ANNEX1}”，工作表“Sheet1”，第12行：该行被隐藏（或被筛选隐藏），但有内容",
+        "the row is hidden (or filtered out) but holds data",
     )
 
 
@@ -337,7 +337,7 @@ def test_hidden_row_and_error_value_in_the_assessment_sheet(ingested: Settings) 
     _fails(
         ingested,
         "工作表“核查意见”，第4行：分档单元格是错误值 #N/A（C4）",
-        "工作表“核查意见”，第5行：该行被隐藏，但有内容",
+        "工作表“核查意见”，第5行：该行被隐藏（或被筛选隐藏），但有内容",
     )
 
 
@@ -350,5 +350,5 @@ def test_ods_error_value_and_hidden_row(ingested: Settings) -> None:
     _fails(
         ingested,
         "工作表“Sheet1”，第12行：公开数量单元格是错误值 #DIV/0!（C12）",
-        "工作表“Sheet1”，第20行：该行被隐藏，但有内容",
+        "工作表“Sheet1”，第20行：该行被隐藏（或被筛选隐藏），但有内容",
     )

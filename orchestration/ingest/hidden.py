@@ -23,10 +23,10 @@ def hidden_content(file: str, grid: Grid, first_row: int, end_row: int) -> list[
             problems.append(
                 Problem(
                     file,
-                    "该行被隐藏，但有内容：无法确定是否应计入。请取消隐藏后核对，"
+                    "该行被隐藏（或被筛选隐藏），但有内容：无法确定是否应计入。请取消隐藏后核对，"
                     "删除不应计入的行再运行。",
-                    "the row is hidden but holds data: it cannot be told whether it counts. "
-                    "Unhide it, check it, and delete it if it does not belong.",
+                    "the row is hidden (or filtered out) but holds data: it cannot be told "
+                    "whether it counts. Unhide it, check it, and delete it if it does not belong.",
                     grid.sheet,
                     row + 1,
                 )
