@@ -352,3 +352,21 @@ def test_ods_error_value_and_hidden_row(ingested: Settings) -> None:
         "工作表“Sheet1”，第12行：公开数量单元格是错误值 #DIV/0!（C12）",
         "工作表“Sheet1”，第20行：该行被隐藏（或被筛选隐藏），但有内容",
     )
+
+
+def test_hidden_row_is_found_in_the_sheet_it_is_on(ingested: Settings) -> None:
+    """Both annexes as two sheets of one workbook: the scan maps each sheet part to its name."""
+    from openpyxl import load_workbook
+
+    folder = ingested.landing_dir / QUARTER
+    workbook = load_workbook(folder / ANNEX1)
+    township = workbook.create_sheet("乡镇")
+    for values in load_workbook(folder / ANNEX2).active.iter_rows(values_only=True):
+        township.append(values)
+    township.row_dimensions[5].hidden = True
+    workbook.save(folder / "附件.xlsx")
+    (folder / ANNEX1).unlink()
+    (folder / ANNEX2).unlink()
+
+    message = _fails(ingested, f"文件“{QUARTER}/附件.xlsx”，工作表“乡镇”，第5行：该行被隐藏")
+    assert "工作表“Sheet1”" not in message
