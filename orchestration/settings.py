@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.ingest.limits import InputLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = PROJECT_ROOT / "seeds" / "reference"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -36,11 +38,11 @@ class Settings:
     warehouse_path: Path
     exports_dir: Path
     reference_dir: Path
-    # Input limits (see orchestration/ingest/limits.py): far above any county's annex.
-    max_file_mb: int = 20
-    max_rows: int = 5_000
-    max_columns: int = 50
-    max_cell_chars: int = 2_000
+    # Input limits: their defaults and why are in orchestration/ingest/limits.py.
+    max_file_mb: int = InputLimits.max_file_mb
+    max_rows: int = InputLimits.max_rows
+    max_columns: int = InputLimits.max_columns
+    max_cell_chars: int = InputLimits.max_cell_chars
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,8 +53,10 @@ class Settings:
             ),
             exports_dir=_path_from_env("GONGKAI_EXPORTS_DIR", PROJECT_ROOT / "exports"),
             reference_dir=_path_from_env("GONGKAI_REFERENCE_DIR", REFERENCE_DIR),
-            max_file_mb=_positive_int_from_env("GONGKAI_MAX_FILE_MB", 20),
-            max_rows=_positive_int_from_env("GONGKAI_MAX_ROWS", 5_000),
-            max_columns=_positive_int_from_env("GONGKAI_MAX_COLUMNS", 50),
-            max_cell_chars=_positive_int_from_env("GONGKAI_MAX_CELL_CHARS", 2_000),
+            max_file_mb=_positive_int_from_env("GONGKAI_MAX_FILE_MB", InputLimits.max_file_mb),
+            max_rows=_positive_int_from_env("GONGKAI_MAX_ROWS", InputLimits.max_rows),
+            max_columns=_positive_int_from_env("GONGKAI_MAX_COLUMNS", InputLimits.max_columns),
+            max_cell_chars=_positive_int_from_env(
+                "GONGKAI_MAX_CELL_CHARS", InputLimits.max_cell_chars
+            ),
         )
