@@ -153,6 +153,24 @@ def test_one_ods_row_repeated_past_the_limit_is_refused(ingested: Settings) -> N
     )
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        (
+            "GONGKAI_MAX_COLUMNS",
+            "4",
+            "工作表声明的范围 A1:E46（46 行 × 5 列）超出上限（最多 5000 行、4 列）",
+        ),
+        ("GONGKAI_MAX_CELL_CHARS", "20", "第1行：单元格 A1 的文字超过 20 个字符的上限"),
+    ],
+)
+def test_each_limit_is_a_setting(
+    ingested: Settings, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    limited = _limited(monkeypatch, **{variable: value})
+    assert_refused(limited, QUARTER, expected, f"可调高环境变量 {variable}")
+
+
 def test_file_size_limit(ingested: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     limited = _limited(monkeypatch, GONGKAI_MAX_FILE_MB="1")
     (limited.landing_dir / QUARTER / ANNEX2).write_bytes(b"\0" * (3 * 1024 * 1024 // 2))
