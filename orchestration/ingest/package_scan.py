@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from orchestration.ingest.errors import Problem, UnreadableFile
+from orchestration.ingest.errors import Problem, UnreadableFile, damaged_file
 from orchestration.ingest.limits import (
     InputLimits,
     beyond_extent,
@@ -460,12 +460,4 @@ def scan_package(file: str, content: bytes, limits: InputLimits) -> dict[str, Sh
         NotImplementedError,  # a compression method zipfile lacks
         RuntimeError,  # an encrypted member
     ) as error:
-        raise UnreadableFile(
-            Problem(
-                file,
-                f"无法读取：文件已损坏，或不是 Excel/WPS 保存的表格（{type(error).__name__}）。"
-                "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-                f"cannot be read: damaged, or not a spreadsheet saved by Excel or WPS ({error}). "
-                "Open it in Excel or WPS and save it as .xlsx.",
-            )
-        ) from error
+        raise UnreadableFile(damaged_file(file, error)) from error

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.ingest.errors import Problem, UnreadableFile
+from orchestration.ingest.errors import Problem, UnreadableFile, damaged_file
 from orchestration.ingest.limits import (
     DEFAULT_LIMITS,
     InputLimits,
@@ -106,15 +106,7 @@ def _read_workbook(path: Path, content: bytes, limits: InputLimits) -> list[Grid
     except UnreadableFile:
         raise
     except Exception as error:  # calamine raises several types for damaged or disguised files
-        raise UnreadableFile(
-            Problem(
-                path.name,
-                f"无法读取：文件已损坏，或不是 {path.suffix} 格式的表格（{type(error).__name__}）。"
-                "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-                f"cannot be read: damaged, or not a {path.suffix} spreadsheet ({error}). "
-                "Open it in Excel or WPS and save it as .xlsx.",
-            )
-        ) from error
+        raise UnreadableFile(damaged_file(path.name, error)) from error
 
 
 def _grid(
