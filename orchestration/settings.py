@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from orchestration.ingest.limits import InputLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = PROJECT_ROOT / "seeds" / "reference"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -47,6 +49,11 @@ class Settings:
     schedule_timezone: str = "Asia/Shanghai"
     # a clerk copies several files one after another: wait until the folder has been quiet
     sensor_settle_seconds: float = 30.0
+    # how large a clerk's spreadsheet may be before the ingest refuses it (ingest/limits.py)
+    max_file_mb: int = InputLimits.max_file_mb
+    max_rows: int = InputLimits.max_rows
+    max_columns: int = InputLimits.max_columns
+    max_cell_chars: int = InputLimits.max_cell_chars
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +77,12 @@ class Settings:
             schedule_day_of_month=read("GONGKAI_SCHEDULE_DAY_OF_MONTH", _schedule_day, 5),
             schedule_timezone=read("GONGKAI_SCHEDULE_TIMEZONE", _timezone, "Asia/Shanghai"),
             sensor_settle_seconds=read("GONGKAI_SENSOR_SETTLE_SECONDS", _settle, 30.0),
+            max_file_mb=read("GONGKAI_MAX_FILE_MB", _limit("GONGKAI_MAX_FILE_MB"), cls.max_file_mb),
+            max_rows=read("GONGKAI_MAX_ROWS", _limit("GONGKAI_MAX_ROWS"), cls.max_rows),
+            max_columns=read("GONGKAI_MAX_COLUMNS", _limit("GONGKAI_MAX_COLUMNS"), cls.max_columns),
+            max_cell_chars=read(
+                "GONGKAI_MAX_CELL_CHARS", _limit("GONGKAI_MAX_CELL_CHARS"), cls.max_cell_chars
+            ),
         )
 
 
@@ -86,6 +99,18 @@ def _workers(value: str) -> int:
             f" / GONGKAI_WORKERS must be a whole number (1: no worker processes), got '{value}'."
         )
     return int(value)
+
+
+def _limit(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not value.isdigit() or int(value) == 0:
+            raise SettingError(
+                f"{name} 应为正整数，收到“{value}”。"
+                f" / {name} must be a whole number greater than 0, got {value!r}."
+            )
+        return int(value)
+
+    return parse
 
 
 def _executor(value: str) -> str:

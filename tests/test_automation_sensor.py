@@ -18,6 +18,7 @@ from orchestration.partitions import quarterly_partitions
 from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
+from tests.pipeline import materialize_quarter
 
 CHONGXIN = SyntheticCounty("崇信县", "chongxin")
 PARTITIONS = set(quarterly_partitions.get_partition_keys())
@@ -154,7 +155,7 @@ def test_a_folder_being_copied_is_looked_at_once_it_settles(landing: Path) -> No
 
 def test_files_already_ingested_start_no_run(landing: Path) -> None:
     with dg.instance_for_test() as instance:
-        result = dg.materialize([raw_quarter], partition_key="2020-Q1", instance=instance)
+        result = materialize_quarter("2020-Q1", (raw_quarter,), checks=(), instance=instance)
         assert result.success
         # a new sensor (or a reset cursor) does not rebuild what was ingested from the same files
         requests, cursor = _tick(instance, None)

@@ -16,6 +16,7 @@ from tests.factories.annex_workbooks import (
     DEFAULT_HEADERS,
     Layout,
     write_annex_csv,
+    write_annex_ods,
     write_annex_xls,
     write_annex_xlsx,
 )
@@ -60,6 +61,7 @@ LAYOUTS: dict[str, tuple[Layout, str]] = {
         ".xlsx",
     ),
     "legacy .xls as WPS saves it": (Layout(), ".xls"),
+    "OpenDocument .ods as LibreOffice saves it": (Layout(), ".ods"),
     "csv saved by Chinese Excel (GB18030)": (Layout(), ".csv"),
     "csv saved as UTF-8 with BOM": (Layout(), ".utf8.csv"),
 }
@@ -70,6 +72,8 @@ def _write(folder: Path, name: str, title: str, rows, total, layout: Layout, kin
         write_annex_xlsx(folder / f"{name}.xlsx", title, rows, total, layout)
     elif kind == ".xls":
         write_annex_xls(folder / f"{name}.xls", title, rows, total, layout)
+    elif kind == ".ods":
+        write_annex_ods(folder / f"{name}.ods", title, rows, total, layout)
     else:
         encoding = "utf-8-sig" if kind == ".utf8.csv" else "gb18030"
         write_annex_csv(folder / f"{name}.csv", title, rows, total, layout, encoding)

@@ -106,8 +106,10 @@ def test_rerun_changes_nothing(sample_settings: Settings) -> None:
 
 def test_dagster_asset_materialises_the_partition(sample_settings: Settings) -> None:
     from orchestration.ingest.assets import raw_quarter
+    from orchestration.publish import published_quarter
+    from tests.pipeline import materialize_quarter
 
-    result = dg.materialize([raw_quarter], partition_key="2020-Q1")
+    result = materialize_quarter("2020-Q1", (raw_quarter, published_quarter), checks=())
 
     assert result.success
     [rows_event] = [

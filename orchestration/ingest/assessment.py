@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from orchestration.ingest.errors import Problem
 from orchestration.ingest.headers import Header
+from orchestration.ingest.hidden import hidden_content
+from orchestration.ingest.limits import cell_name
 from orchestration.ingest.sheets import Grid
-from orchestration.ingest.text import as_written, is_blank, normalise
+from orchestration.ingest.text import as_written, excel_error, is_blank, normalise
 
+_ROLE_ZH = {"unit_name": "单位", "reviewer_tier": "分档"}
 TIERS = ("更新情况较好", "部分更新或信息公开不规范", "更新不及时")
 # Reviewers shorten the labels; each key picks exactly one tier.
 _TIER_KEYWORDS = {"较好": TIERS[0], "部分更新": TIERS[1], "不规范": TIERS[1], "不及时": TIERS[2]}
@@ -43,6 +46,25 @@ def parse_assessment(
 
         if all(is_blank(v) for v in cells):
             continue
+        errors = [
+            (role, code)
+            for role in ("unit_name", "reviewer_tier")
+            if (code := excel_error(cell(role))) is not None
+        ]
+        for role, code in errors:
+            where = cell_name(row, header.columns[role])
+            problems.append(
+                Problem(
+                    file,
+                    f"{_ROLE_ZH[role]}单元格是错误值 {code}（{where}）：请修正公式，或直接填写。",
+                    f"the {role} cell {where} holds the Excel error value {code}: fix the "
+                    "formula or type the value itself.",
+                    grid.sheet,
+                    row + 1,
+                )
+            )
+        if errors:
+            continue
         unit_raw = as_written(cell("unit_name"))
         tier = tier_label(cell("reviewer_tier"))
         if not unit_raw:
@@ -62,4 +84,5 @@ def parse_assessment(
             )
             continue
         lines.append(AssessmentLine(row + 1, unit_raw, tier, as_written(cell("reason"))))
+    problems.extend(hidden_content(file, grid, header.row, len(grid.rows)))
     return lines

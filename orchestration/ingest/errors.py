@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,23 @@ class IngestError(Exception):
         )
         body = "\n".join(f"{n}. {p.render()}" for n, p in enumerate(self.problems, start=1))
         super().__init__(f"{header}\n{body}")
+
+
+class UnreadableFile(Exception):
+    """One file cannot be read (damaged, disguised, or over a limit); its Problem says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.render())
+        self.problem = problem
+
+
+def damaged_file(file: str, error: Exception) -> Problem:
+    """A file no reader could make sense of: damaged, or another format under this name."""
+    suffix = PurePosixPath(file).suffix
+    return Problem(
+        file,
+        f"无法读取：文件已损坏，或不是 {suffix} 格式的表格（{type(error).__name__}）。"
+        "请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+        f"cannot be read: damaged, or not a {suffix} spreadsheet ({error}). "
+        "Open it in Excel or WPS and save it as .xlsx.",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.ingest.limits import InputLimits
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
 from orchestration.ingest.registry import load_registry
 from orchestration.settings import Settings
@@ -60,6 +61,7 @@ def ingest_quarter(
 ) -> list[CountySummary]:
     """Read the quarter's folder and replace it in `warehouse` (a run's private copy)."""
     registry = load_registry(settings.reference_dir)
-    counties = read_quarter(settings.landing_dir, quarter, registry, settings.county)
+    limits = InputLimits.from_settings(settings)
+    counties = read_quarter(settings.landing_dir, quarter, registry, settings.county, limits)
     write_quarter(warehouse or settings.warehouse_path, quarter, counties)
     return [summarise(county) for county in counties]

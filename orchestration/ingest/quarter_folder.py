@@ -6,7 +6,7 @@ A quarter folder holds one county's annexes, or (province mode) one sub-folder p
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,13 @@ from orchestration.ingest.headers import (
     ASSESSMENT_ROLES,
     find_header,
 )
+from orchestration.ingest.limits import DEFAULT_LIMITS, InputLimits
 from orchestration.ingest.registry import CountyRegistry, Registry
 from orchestration.ingest.sheets import (
     READABLE_SUFFIXES,
     UnreadableFile,
     is_spreadsheet,
+    read_file_bytes,
     read_grids,
 )
 from orchestration.parallel import map_in_processes
@@ -124,15 +126,20 @@ class _CountyFolder:
     folder: Path
     quarter: Quarter
     registry: CountyRegistry
+    limits: InputLimits = DEFAULT_LIMITS
 
 
 def read_quarter(
-    landing_dir: Path, quarter_key: str, registry: Registry, default_county: str | None = None
+    landing_dir: Path,
+    quarter_key: str,
+    registry: Registry,
+    default_county: str | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> list[CountyQuarter]:
     """Every county's folder read (in worker processes for many counties), in folder order."""
     quarter = Quarter.parse(quarter_key)
     folders = [
-        _CountyFolder(landing_dir, folder, quarter, registry.county(county))
+        _CountyFolder(landing_dir, folder, quarter, registry.county(county), limits)
         for county, folder in county_folders(landing_dir, quarter, registry, default_county)
     ]
     read = map_in_processes(_read_county, folders, MIN_COUNTIES_PER_WORKER)
@@ -159,11 +166,13 @@ def _read_county(job: _CountyFolder) -> tuple[CountyQuarter, list[Problem]]:
         return result, problems
     found = _Found()
     for path in files:
-        content = path.read_bytes()
+        content = read_file_bytes(path, job.limits)
         source = _Source(
             path.relative_to(landing_dir).as_posix(), hashlib.sha256(content).hexdigest()
         )
-        sheets, rows_read, kind = _read_file(path, source, content, quarter, found, problems)
+        sheets, rows_read, kind = _read_file(
+            path, source, content, quarter, found, problems, job.limits
+        )
         result.source_files.append(
             {
                 "county": registry.county,
@@ -187,12 +196,13 @@ def _read_file(
     quarter: Quarter,
     found: _Found,
     problems: list[Problem],
+    limits: InputLimits,
 ) -> tuple[str, int, str]:
     """Classify each sheet (annex, assessment, other); returns (sheets, rows, content kind)."""
     try:
-        grids = read_grids(path, content)
+        grids = read_grids(path, content, limits)
     except UnreadableFile as unreadable:
-        problems.append(Problem(source.relative, unreadable.problem.zh, unreadable.problem.en))
+        problems.append(replace(unreadable.problem, file=source.relative))
         found.unusable += 1
         return "", 0, "unreadable"
     used: list[str] = []
@@ -201,7 +211,7 @@ def _read_file(
     for grid in grids:
         header, partial = find_header(grid.rows, ANNEX_ROLES, ANNEX_REQUIRED)
         if header is not None:
-            table = parse_annex(source.relative, grid, header, problems)
+            table = parse_annex(source.relative, grid, header, problems, quarter)
             _check_quarter_word(source.relative, grid.sheet, header.row, table, quarter, problems)
             found.tables.append((source, table))
             rows_read += len(table.lines)

@@ -7,7 +7,7 @@ by the benchmark's synthetic landing folders. Layout knobs cover what varies bet
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,4 +197,192 @@ def write_assessment_xlsx(path: Path, title: str, entries: Sequence[tuple[str, s
         sheet.append([number, unit, tier, reason])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
+    return path
+
+
+def rewrite_part(path: Path, member: str, transform: Callable[[bytes], bytes]) -> Path:
+    """Rewrite one part of an xlsx in place: files no spreadsheet program writes, but a damaged
+    or hostile one can (a dimension that lies, padding that inflates)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts[member] = transform(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XLSX_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_TYPES = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def write_xlsx_with_long_text(
+    path: Path, grid: Sequence[Sequence[object]], cell: tuple[int, int], characters: int
+) -> Path:
+    """A minimal xlsx of `grid` (strings shared, numbers inline) whose 0-based `cell` holds a
+    shared string of `characters` characters. The string is streamed into the zip in 1 MB
+    pieces, so a 300 MB note costs the test a few MB of memory and ~300 KB of disk."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings = [
+        value
+        for row_index, values in enumerate(grid)
+        for column_index, value in enumerate(values)
+        if isinstance(value, str) and value and (row_index, column_index) != cell
+    ]
+    long_index = len(strings)  # the long string goes last in the table of shared strings
+    next_index = iter(range(long_index))
+    rows_xml = []
+    for row_index, values in enumerate(grid):
+        cells = []
+        for column_index, value in enumerate(values):
+            ref = f"{_letters(column_index)}{row_index + 1}"
+            if (row_index, column_index) == cell:
+                cells.append(f'<c r="{ref}" t="s"><v>{long_index}</v></c>')
+            elif isinstance(value, str) and value:
+                cells.append(f'<c r="{ref}" t="s"><v>{next(next_index)}</v></c>')
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        rows_xml.append(f'<row r="{row_index + 1}">{"".join(cells)}</row>')
+    sheet = "".join(rows_xml)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application'
+            '/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
+            f'{_XLSX_TYPES}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{_XLSX_TYPES}.worksheet+xml"/><Override PartName="/xl/sharedStrings'
+            f'.xml" ContentType="{_XLSX_TYPES}.sharedStrings+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_XLSX_RELS}">'
+            f'<Relationship Id="rId1" Type="{_XLSX_DOC}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_XLSX_MAIN}" '
+            f'xmlns:r="{_XLSX_DOC}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_XLSX_RELS}">'
+            f'<Relationship Id="rId1" Type="{_XLSX_DOC}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_XLSX_DOC}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_XLSX_MAIN}">'
+            f"<sheetData>{sheet}</sheetData></worksheet>",
+        )
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as shared:
+            shared.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_XLSX_MAIN}" '
+                f'count="{len(strings) + 1}" uniqueCount="{len(strings) + 1}">'.encode()
+            )
+            for text in strings:
+                shared.write(f"<si><t>{escape(text)}</t></si>".encode())
+            shared.write(b"<si><t>")
+            piece = b"x" * (1024 * 1024)
+            for _ in range(characters // len(piece)):
+                shared.write(piece)
+            shared.write(b"x" * (characters % len(piece)))
+            shared.write(b"</t></si></sst>")
+    return path
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    number = column + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def _ods_cell(value: object) -> str:
+    from xml.sax.saxutils import escape
+
+    if isinstance(value, str) and value in _EXCEL_ERRORS:
+        # As LibreOffice saves a formula that fails: a float 0 marked as an error.
+        return (
+            '<table:table-cell table:formula="of:=1/0" office:value-type="float" '
+            f'office:value="0" calcext:value-type="error"><text:p>{value}</text:p>'
+            "</table:table-cell>"
+        )
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    if value in (None, ""):
+        return "<table:table-cell/>"
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def write_annex_ods(
+    path: Path,
+    title: str,
+    rows: Sequence[AnnexRow],
+    declared_total: int | str | None,
+    layout: Layout | None = None,
+    hidden_rows: Sequence[int] = (),
+    repeated_last_row: int = 1,
+) -> Path:
+    """An OpenDocument spreadsheet as LibreOffice saves it (content.xml only, no styles).
+
+    `hidden_rows` (1-based) are collapsed; the last row (合计) is repeated `repeated_last_row`
+    times, the way one element of content.xml can stand for many rows."""
+    import zipfile
+
+    grid = annex_table(title, rows, declared_total, layout or Layout())
+    rows_xml = []
+    for number, values in enumerate(grid, start=1):
+        attributes = ' table:visibility="collapse"' if number in hidden_rows else ""
+        if number == len(grid) and repeated_last_row > 1:
+            attributes += f' table:number-rows-repeated="{repeated_last_row}"'
+        cells = "".join(_ods_cell(value) for value in values)
+        rows_xml.append(f"<table:table-row{attributes}>{cells}</table:table-row>")
+    sheet_name = (layout or Layout()).sheet_name
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="{sheet_name}">{"".join(rows_xml)}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+        'manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
