@@ -31,11 +31,22 @@ PUBLISHED_QUARTER = dg.AssetKey(["warehouse", "published_quarter"])
 def published_quarter(
     context: dg.AssetExecutionContext, warehouse: WarehouseRun
 ) -> dg.MaterializeResult:
+    from orchestration.warehouse import connect
+
+    quarter = quarter_of(context)
+    with connect(warehouse.path, read_only=True) as connection:
+        sources = connection.execute(
+            "select source_file, source_sha256 from raw.source_files where quarter = $quarter",
+            {"quarter": quarter.key},
+        ).fetchall()
     files = warehouse.publish(context.log)
     return dg.MaterializeResult(
         metadata={
-            "quarter": quarter_of(context).key,
+            "quarter": quarter.key,
             "warehouse": dg.MetadataValue.path(str(warehouse.files.published)),
             "export_files": len(files),
+            # The files the published quarter was built from: what the landing sensor compares a
+            # folder with (a run that failed or died published nothing, so it does not count).
+            "source_files": dg.MetadataValue.json(dict(sources)),
         }
     )

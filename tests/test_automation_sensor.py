@@ -15,6 +15,7 @@ from orchestration.automation.landing import FINGERPRINT_TAG, LandingCursor, lan
 from orchestration.automation.sensor import landing_sensor, plan_landing_runs
 from orchestration.ingest.assets import raw_quarter
 from orchestration.partitions import quarterly_partitions
+from orchestration.publish import published_quarter
 from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
@@ -155,7 +156,13 @@ def test_a_folder_being_copied_is_looked_at_once_it_settles(landing: Path) -> No
 
 def test_files_already_ingested_start_no_run(landing: Path) -> None:
     with dg.instance_for_test() as instance:
-        result = materialize_quarter("2020-Q1", (raw_quarter,), checks=(), instance=instance)
+        # ingested but not published (a run that failed or died): the quarter still needs a run
+        ingested = materialize_quarter("2020-Q1", (raw_quarter,), checks=(), instance=instance)
+        assert ingested.success
+        [request], _ = _tick(instance, None)
+        assert request.partition_key == "2020-Q1"
+        published = (raw_quarter, published_quarter)
+        result = materialize_quarter("2020-Q1", published, checks=(), instance=instance)
         assert result.success
         # a new sensor (or a reset cursor) does not rebuild what was ingested from the same files
         requests, cursor = _tick(instance, None)

@@ -19,8 +19,7 @@ from orchestration.automation.landing import (
     quarter_spreadsheets,
 )
 from orchestration.partitions import quarterly_partitions
-
-SOURCE_FILES_ASSET = dg.AssetKey(["raw", "source_files"])
+from orchestration.publish import PUBLISHED_QUARTER
 
 LastIngested = Callable[[str], Mapping[str, str] | None]
 
@@ -105,9 +104,10 @@ def _plan_quarter(landing: QuarterLanding, plan: LandingPlan, last_ingested: Las
 
 
 def last_ingested_files(instance: dg.DagsterInstance, quarter: str) -> dict[str, str] | None:
-    """The files (path -> SHA-256) the latest ingest of the quarter recorded, if any."""
+    """The files (path -> SHA-256) the latest publication of the quarter was built from. Only a
+    published quarter counts: a run that failed a check or died published nothing."""
     result = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=SOURCE_FILES_ASSET, asset_partitions=[quarter]), limit=1
+        dg.AssetRecordsFilter(asset_key=PUBLISHED_QUARTER, asset_partitions=[quarter]), limit=1
     )
     if not result.records:
         return None
