@@ -10,6 +10,7 @@ straight into the raw tables: the check is the second line of defence behind the
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,14 @@ from tests.factories.sample_quarter import ANNEX1_FILE
 
 EXPORT = dg.AssetKey(["exports", "notice_workbook"])
 RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")]
+# The raw checks read dbt's seeds (and seed-only views), which a run builds before them.
+SEED_KEYS = {
+    dg.AssetKey(["reference", s])
+    for s in ("counties", "units", "unit_aliases", "non_units", "columns", "cadences", "tier_rules")
+} | {
+    dg.AssetKey(["intermediate", m])
+    for m in ("int_column_cadence", "int_tiers", "int_tier_rules_effective")
+}
 MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
 WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
 PREVIOUS = b"the notice exported by an earlier, good run"
@@ -49,15 +58,36 @@ AFTER_MARTS = dg.AssetSelection.checks(*[c.key for c in MART_CHECKS]) | dg.Asset
 )
 
 
-def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
-    """One in-process run of the quarter; no selection means every asset and check."""
+def materialize(
+    selection: dg.AssetSelection | None = None, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    """One in-process run of the quarter; no selection means every asset and check.
+
+    Pass an instance to read the run's log lines afterwards (what the CLI prints).
+    """
     return dg.materialize(
         [raw_quarter, gongkai_dbt_assets, notice_workbook, *quality_checks],
         resources={"dbt": dbt_resource()},
         partition_key=SAMPLE_QUARTER,
         selection=selection,
         raise_on_error=False,
+        instance=instance,
     )
+
+
+def log_lines(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult, check: str) -> list:
+    """The run's plain log lines (not Dagster events) about one check, as the CLI prints them."""
+    return [
+        entry
+        for entry in instance.all_logs(result.run_id)
+        if entry.dagster_event is None and check in entry.user_message
+    ]
+
+
+def run_failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """The error the run's failure carries: what the UI and the CLI show first for a failed run."""
+    (failure,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
+    return failure.job_failure_data.error.message
 
 
 def evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
@@ -84,6 +114,7 @@ def materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
 class CleanRun:
     result: dg.ExecuteInProcessResult
     settings: Settings
+    instance: dg.DagsterInstance
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +129,8 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanRun]:
         env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
         env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         env.delenv("GONGKAI_COUNTY", raising=False)
-        yield CleanRun(materialize(), Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        yield CleanRun(materialize(instance=instance), Settings.from_env(), instance)
 
 
 @pytest.fixture
@@ -166,6 +198,24 @@ def test_clean_2020q1_warns_that_nongban_has_no_reviewer_assessment(clean_run: C
     assert "农办" in warning.metadata["问题行 / offending rows"].value
 
 
+def test_the_reviewer_warning_is_logged_as_a_warning_never_as_a_failure(
+    clean_run: CleanRun,
+) -> None:
+    lines = log_lines(clean_run.instance, clean_run.result, "reviewer_assessed_every_unit")
+
+    (line,) = lines
+    assert line.level == logging.WARNING
+    assert line.user_message.startswith("reviewer_assessed_every_unit：提醒，不阻止导出")
+    assert "FAILED" not in line.user_message and "未通过" not in line.user_message
+    # the offending row is in the log as a table a clerk reads in the terminal
+    assert "问题：该单位没有核查意见（将按规则自动分档）（1 处）" in line.user_message
+    assert "农办" in line.user_message and "有一条核查意见" in line.user_message
+    passed = log_lines(clean_run.instance, clean_run.result, "annex_totals_match")
+    assert [(p.level, p.user_message) for p in passed] == [
+        (logging.INFO, "annex_totals_match：通过 / passed")
+    ]
+
+
 # --- raw layer: spreadsheets the ingest accepts --------------------------------------------
 
 
@@ -173,8 +223,9 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
     settings: Settings, previous_export: Path
 ) -> None:
     landing_with_annex1(settings, notice.ANNEX1_ROWS, 249)
+    instance = dg.DagsterInstance.ephemeral()
 
-    result = materialize()
+    result = materialize(instance=instance)
 
     assert failed_blocking(result) == {"annex_totals_match"}
     (row,) = offending_rows(evaluations(result)["annex_totals_match"])
@@ -183,8 +234,22 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
     assert (row["应为"], row["实际"]) == ("249", "248")
     assert row["问题"] == "各行公开数量相加与“合计”不符"
     # the marts are not rebuilt from a quarter that fails, so nothing downstream ran
-    assert materialized(result) == set(RAW_KEYS) | {dg.AssetKey(["raw", "source_files"])}
+    assert materialized(result) - SEED_KEYS == set(RAW_KEYS) | {
+        dg.AssetKey(["raw", "source_files"])
+    }
     assert_export_blocked(result, previous_export)
+    # the terminal shows the row, the rows' sum beside the declared 合计, and where to look
+    (line,) = log_lines(instance, result, "annex_totals_match")
+    assert line.level == logging.ERROR
+    assert "问题：各行公开数量相加与“合计”不符（1 处）" in line.user_message
+    assert "附件1合计：各行公开数量相加为 248，合计行填写为 249。" in line.user_message
+    assert "错误可能在任意一行数据，也可能在合计本身" in line.user_message
+    assert ANNEX1_PATH in line.user_message
+    # the run's failure leads with the cause, Chinese first
+    message = run_failure_message(result)
+    assert "质量检查未通过，本季度不导出通报：annex_totals_match。" in message
+    assert message.index("质量检查未通过") < message.index("Blocking quality check(s) failed")
+    assert "合计行填写为 249" in message
 
 
 def test_a_registered_unit_missing_from_the_annexes_blocks_the_export(
