@@ -72,7 +72,7 @@ class Built:
     q2: Snapshot  # after 2020-Q2
     q2_rerun: Snapshot  # after 2020-Q2 again, nothing changed
     q2_corrected: Snapshot  # after 2020-Q2 with corrected workbooks
-    failed_run_succeeded: bool  # 2020-Q2 with an unknown tier in the raw assessments
+    failed_run_succeeded: bool  # 2020-Q2 with a unit assessed twice in the raw assessments
     after_failed_run: Snapshot
     settings: Settings
 
@@ -122,10 +122,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             )
             q2_corrected = run("2020-Q2", raw_quarter, gongkai_dbt_assets)
             with connect(settings.warehouse_path) as connection:
-                connection.execute(
-                    "insert into raw.reviewer_assessments values ('崇信县', '2020-Q2',"
-                    " 'chongxin-nongban', '农办', '优秀', 1, null, 'x.xlsx', 'sha', 'Sheet1', 3)"
-                )
+                for row in (3, 4):  # one unit assessed twice
+                    connection.execute(
+                        "insert into raw.reviewer_assessments values ('崇信县', '2020-Q2',"
+                        f" 'chongxin-nongban', '农办', '更新不及时', {row - 2}, null, 'x.xlsx',"
+                        f" 'sha', 'Sheet1', {row})"
+                    )
             failed_run_succeeded = materialize("2020-Q2", gongkai_dbt_assets)
             after_failed_run = _snapshot(settings.warehouse_path)
         yield Built(
@@ -134,7 +136,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 
 def test_a_run_failing_its_data_tests_leaves_the_marts_as_they_were(built: Built) -> None:
-    # 优秀 is no tier: staging's accepted_values test fails and dbt skips every mart.
+    # A unit assessed twice: staging's grain test fails and dbt skips every mart.
     assert built.failed_run_succeeded is False
     assert built.after_failed_run == built.q2_corrected
 

@@ -95,6 +95,8 @@ def gongkai_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -
     # Each invocation gets its own target folder; it is removed after the step, or every
     # quarter's run would leave ~6 MB behind for good.
     quarter = context.partition_key
+    # The seeds may be built before the ingest creates the warehouse (the raw gate reads them).
+    Settings.from_env().warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="run-", dir=_target_dir() / "runs") as target:
         restore_parse(quarter, Path(target))
         with _environment(dbt_environment(Settings.from_env())):

@@ -11,7 +11,7 @@ cadences as (
 ),
 
 quarter_numbers as (
-    select quarter_number
+    select numbers.quarter_number
     from range(1, 5) as numbers (quarter_number)
 ),
 
