@@ -78,10 +78,24 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         assert dg.materialize([raw_quarter], partition_key=SAMPLE_QUARTER).success
         sample = dbt_build(settings, root / "target-sample")
         # A county rule that replaces the default catch-all: some unit may get no tier.
-        with (reference / "tier_rules.csv").open("a", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerow(
-                ["崇信县", 3, "otherwise", "更新情况较好", 1, "items_published", ">=", 1, "有更新"]
-            )
+        rules = reference / "tier_rules.csv"
+        with rules.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        rows.append(
+            [
+                "崇信县",
+                "3",
+                "otherwise",
+                "更新情况较好",
+                "1",
+                "items_published",
+                ">=",
+                "1",
+                "有更新",
+            ]
+        )
+        with rules.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
         broken = dbt_build(
             settings, root / "target-broken", "--select", f"tier_rules+ {FALLBACK_TEST}"
         )
@@ -97,7 +111,7 @@ def test_dbt_build_of_the_sample_quarter_passes_every_unit_test_and_data_test(
         by_kind.setdefault(unique_id.split(".")[0], []).append(status)
 
     assert sample.returncode == 0, sample.output[-3000:]
-    assert set(by_kind) == {"seed", "model", "test", "unit_test"}
+    assert {"seed", "model", "test", "unit_test"} <= set(by_kind)
     assert set(by_kind["test"]) == {"pass"} and set(by_kind["unit_test"]) == {"pass"}
     assert len(by_kind["unit_test"]) >= 8  # the tier, cadence and quarter logic on fixtures
     assert f"test.gongkai.{FALLBACK_TEST}" in sample.statuses
