@@ -5,11 +5,7 @@
 with
 
 quarter_counties as (
-    select county from raw.annex_totals
-    where quarter = $quarter
-    union
-    select county from raw.annex_rows
-    where quarter = $quarter
+    select county from counties_of_quarter($quarter)
     union
     select county from marts.quarter_summary
     where quarter = $quarter

@@ -3,11 +3,7 @@
 with
 
 quarter_counties as (
-    select county from raw.annex_totals
-    where quarter = $quarter
-    union
-    select county from raw.annex_rows
-    where quarter = $quarter
+    select county from counties_of_quarter($quarter)
 ),
 
 registered as (

@@ -19,7 +19,7 @@ from orchestration.quality.checks import (
     raw_quality_gate,
 )
 from orchestration.quality.quality_check import QualityCheck
-from orchestration.quality.queries import load_query
+from orchestration.quality.queries import SHARED_DIR, load_query
 from orchestration.quality.suites import load_suite
 from orchestration.settings import EXPECTATIONS_DIR, PROJECT_ROOT
 
@@ -48,7 +48,11 @@ def test_every_relation_a_query_reads_is_a_declared_dependency_of_its_check(
     check: QualityCheck,
 ) -> None:
     """Dagster runs a check only after what it declares: an undeclared read could see stale data."""
-    read = {dg.AssetKey(list(m)) for m in RELATION.findall(load_query(check.suite))}
+    query = load_query(check.suite)
+    for macro in SHARED_DIR.glob("*.sql"):  # a shared macro reads on the query's behalf
+        if f"{macro.stem}(" in query:
+            query += macro.read_text(encoding="utf-8")
+    read = {dg.AssetKey(list(m)) for m in RELATION.findall(query)}
     assert read, check.suite
     assert read <= {check.asset, *check.additional_deps}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from orchestration.quality.gx_validation import ExpectationFailure, Outcome, validate_frames
 from orchestration.quality.quality_check import QualityCheck
-from orchestration.quality.queries import load_query, read_frame
+from orchestration.quality.queries import define_shared_macros, load_query, read_frame
 from orchestration.quality.suites import load_suite
 from orchestration.quarters import Quarter
 from orchestration.warehouse import connect
@@ -27,6 +27,7 @@ def evaluate(
     checked = {}
     outcomes: dict[str, Outcome] = {}
     with connect(warehouse_path, read_only=True) as connection:
+        define_shared_macros(connection)
         for check in checks:
             try:
                 frame = read_frame(connection, load_query(check.suite), quarter)

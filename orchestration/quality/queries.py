@@ -3,7 +3,8 @@
 Every query returns the same location columns first, so a failing expectation can show a clerk
 where to look: county, item (what is compared), file, sheet, row, unit, column. The value
 columns its suite checks follow. Queries take DuckDB named parameters $quarter ('2020-Q1') and
-$quarter_number (1..4).
+$quarter_number (1..4). What several queries share is a DuckDB macro in expectations/shared/,
+defined on the connection before the queries run.
 """
 
 from __future__ import annotations
@@ -22,9 +23,18 @@ if TYPE_CHECKING:
 LOCATION_COLUMNS = ("county", "item", "file", "sheet", "row", "unit", "column")
 
 
+SHARED_DIR = EXPECTATIONS_DIR / "shared"
+
+
 @cache
 def load_query(suite: str, directory: Path = EXPECTATIONS_DIR) -> str:
     return (directory / f"{suite}.sql").read_text(encoding="utf-8")
+
+
+def define_shared_macros(connection: duckdb.DuckDBPyConnection) -> None:
+    """Temp macros live on the connection only, so a read-only warehouse takes them."""
+    for path in sorted(SHARED_DIR.glob("*.sql")):
+        connection.execute(path.read_text(encoding="utf-8"))
 
 
 def query_parameters(query: str, quarter: Quarter) -> dict[str, object]:
