@@ -3,10 +3,7 @@
 with
 
 quarter_counties as (
-    select county from counties_of_quarter($quarter)
-    union
-    select county from marts.quarter_summary
-    where quarter = $quarter
+    select county from checked_counties($quarter)
 ),
 
 raw_totals as (

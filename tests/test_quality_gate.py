@@ -510,3 +510,4 @@ def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
     for check in MART_CHECKS:
         (failure,) = outcomes[check.name].failures
         assert failure.problem_zh.startswith("仓库中缺少本项核对要读的表，请先生成数据集市")
+        assert "marts" in failure.problem_zh, failure.problem_zh  # the table, not a macro

@@ -19,7 +19,7 @@ from orchestration.quality.checks import (
     raw_quality_gate,
 )
 from orchestration.quality.quality_check import QualityCheck
-from orchestration.quality.queries import SHARED_DIR, load_query
+from orchestration.quality.queries import SHARED_DIR, SHARED_MACROS, load_query
 from orchestration.quality.suites import load_suite
 from orchestration.settings import EXPECTATIONS_DIR, PROJECT_ROOT
 
@@ -34,6 +34,7 @@ def test_every_check_has_its_own_suite_file_and_every_file_is_used() -> None:
 
 def test_every_suite_has_its_query_beside_it_and_python_holds_no_sql() -> None:
     assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.sql")) == [p.stem for p in SUITE_FILES]
+    assert sorted(p.stem for p in SHARED_DIR.glob("*.sql")) == sorted(SHARED_MACROS)
     for path in (PROJECT_ROOT / "orchestration" / "quality").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\bselect\b[^\n]*\n[^\n]*\bfrom\b", text, re.IGNORECASE), path
@@ -49,9 +50,10 @@ def test_every_relation_a_query_reads_is_a_declared_dependency_of_its_check(
 ) -> None:
     """Dagster runs a check only after what it declares: an undeclared read could see stale data."""
     query = load_query(check.suite)
-    for macro in SHARED_DIR.glob("*.sql"):  # a shared macro reads on the query's behalf
-        if f"{macro.stem}(" in query:
-            query += macro.read_text(encoding="utf-8")
+    # a shared macro reads on the query's behalf (and may call one defined before it)
+    for macro in reversed(SHARED_MACROS):
+        if f"{macro}(" in query:
+            query += (SHARED_DIR / f"{macro}.sql").read_text(encoding="utf-8")
     read = {dg.AssetKey(list(m)) for m in RELATION.findall(query)}
     assert read, check.suite
     assert read <= {check.asset, *check.additional_deps}

@@ -27,12 +27,17 @@ def evaluate(
     checked = {}
     outcomes: dict[str, Outcome] = {}
     with connect(warehouse_path, read_only=True) as connection:
-        define_shared_macros(connection)
+        undefined_macros = define_shared_macros(connection)
         for check in checks:
             try:
                 frame = read_frame(connection, load_query(check.suite), quarter)
             except duckdb.CatalogException as error:
                 first_line = str(error).splitlines()[0]
+                # a shared macro the warehouse could not define: name the table it lacks
+                first_line = next(
+                    (why for name, why in undefined_macros.items() if name in first_line),
+                    first_line,
+                )
                 problem = (
                     f"仓库中缺少本项核对要读的表，请先生成数据集市（{first_line}）"
                     " / the warehouse lacks a table this check reads: build the marts first"

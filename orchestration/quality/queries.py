@@ -24,6 +24,8 @@ LOCATION_COLUMNS = ("county", "item", "file", "sheet", "row", "unit", "column")
 
 
 SHARED_DIR = EXPECTATIONS_DIR / "shared"
+# In the order they are defined: a macro may call one defined before it.
+SHARED_MACROS = ("counties_of_quarter", "checked_counties")
 
 
 @cache
@@ -31,10 +33,22 @@ def load_query(suite: str, directory: Path = EXPECTATIONS_DIR) -> str:
     return (directory / f"{suite}.sql").read_text(encoding="utf-8")
 
 
-def define_shared_macros(connection: duckdb.DuckDBPyConnection) -> None:
-    """Temp macros live on the connection only, so a read-only warehouse takes them."""
-    for path in sorted(SHARED_DIR.glob("*.sql")):
-        connection.execute(path.read_text(encoding="utf-8"))
+def define_shared_macros(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Define expectations/shared/*.sql as temp macros (a read-only warehouse takes them).
+
+    DuckDB binds a macro's tables when it is defined: a macro over tables the warehouse lacks
+    (the marts, before dbt built them) stays undefined. Returns why, per macro, so a check that
+    calls it fails naming the missing table rather than the macro.
+    """
+    import duckdb
+
+    undefined = {}
+    for name in SHARED_MACROS:
+        try:
+            connection.execute((SHARED_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+        except duckdb.CatalogException as error:
+            undefined[name] = str(error).splitlines()[0]
+    return undefined
 
 
 def query_parameters(query: str, quarter: Quarter) -> dict[str, object]:
