@@ -147,28 +147,36 @@ def run_quality_checks(
         raise dg.Failure(description=blocking_failure_message(failed_blocking))
 
 
-@dg.multi_asset_check(
-    name="raw_quality_gate",
-    specs=[_spec(check) for check in RAW_CHECKS],
-    can_subset=True,
-    pool=WAREHOUSE_POOL,
-    description="核对本季度导入的附件：合计、单位覆盖、数据完整性和核查意见。"
+def _gate(
+    name: str, checks: tuple[QualityCheck, ...], description: str
+) -> dg.AssetChecksDefinition:
+    """One Dagster step that evaluates a group of checks on one read-only connection."""
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=[_spec(check) for check in checks],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        description=description,
+    )
+    def gate(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        yield from run_quality_checks(context, checks)
+
+    return gate
+
+
+raw_quality_gate = _gate(
+    "raw_quality_gate",
+    RAW_CHECKS,
+    "核对本季度导入的附件：合计、单位覆盖、数据完整性和核查意见。"
     " / Checks the quarter's raw annex rows: totals, unit coverage, integrity, assessments.",
 )
-def raw_quality_gate(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-    yield from run_quality_checks(context, RAW_CHECKS)
 
-
-@dg.multi_asset_check(
-    name="mart_quality_gate",
-    specs=[_spec(check) for check in MART_CHECKS],
-    can_subset=True,
-    pool=WAREHOUSE_POOL,
-    description="核对数据集市与附件原始行是否一致，以及每个单位是否恰好分在一个档次。"
+mart_quality_gate = _gate(
+    "mart_quality_gate",
+    MART_CHECKS,
+    "核对数据集市与附件原始行是否一致，以及每个单位是否恰好分在一个档次。"
     " / Checks that every mart total agrees with the raw rows and every unit has one tier.",
 )
-def mart_quality_gate(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-    yield from run_quality_checks(context, MART_CHECKS)
-
 
 quality_checks = [raw_quality_gate, mart_quality_gate]
