@@ -374,6 +374,7 @@ def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built
             "county_rule_overrides_the_default_with_the_same_rule_id",
             "reviewer_tier_overrides_the_rule_tier",
             "columns_are_due_by_cadence_and_uncatalogued_ones_every_quarter",
+            "early_year_columns_are_due_in_the_first_two_quarters_only",
             "previous_quarter_crosses_the_year",
         )
     }
