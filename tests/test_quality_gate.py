@@ -489,6 +489,27 @@ def test_a_quarter_total_that_is_not_departments_plus_townships_blocks_the_expor
     assert_export_blocked(result, previous_export)
 
 
+def test_an_annex_declared_empty_adds_up_to_zero_not_to_nothing(
+    clean_run: CleanRun, settings: Settings
+) -> None:
+    from orchestration.quality.evaluate import evaluate
+
+    # annex 2 with its 合计 row only, declaring 0: a county may publish an empty table
+    clean_warehouse(
+        clean_run,
+        settings,
+        f"delete from raw.annex_rows where quarter = '{SAMPLE_QUARTER}' and annex = 2",
+        "update raw.annex_totals set declared_total = 0"
+        f" where quarter = '{SAMPLE_QUARTER}' and annex = 2",
+    )
+    (check,) = [c for c in RAW_CHECKS if c.name == "annex_totals_match"]
+
+    outcome = evaluate(settings.warehouse_path, Quarter.parse(SAMPLE_QUARTER), [check])[check.name]
+
+    assert outcome.passed, outcome.failures
+    assert outcome.rows_checked == 2
+
+
 # --- a warehouse that cannot be reconciled -----------------------------------------------------
 
 
