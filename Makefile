@@ -50,11 +50,14 @@ ui: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # sqlfluff renders the models with dbt: a scratch warehouse and target keep it off the real ones.
+# The quality gate's queries (expectations/*.sql) are linted from their folder, whose .sqlfluff
+# sets their templater (DuckDB $placeholders).
 lint: install reference-link
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
 	cd $(DBT_DIR) && GONGKAI_WAREHOUSE="$$(mktemp -d)/lint.duckdb" DBT_TARGET_PATH="$$(mktemp -d)" \
 		../$(BIN)/sqlfluff lint models tests
+	cd expectations && ../$(BIN)/sqlfluff lint .
 
 test: $(DBT_MANIFEST) lint
 	$(BIN)/pytest

@@ -14,10 +14,17 @@ from orchestration.publish import published_quarter
 from orchestration.quality.checks import quality_checks
 from orchestration.resources import WarehouseRun
 from orchestration.settings import Settings
-from orchestration.transform.assets import quarter_marts, reference_and_views
+from orchestration.transform.assets import all_quarter_views, quarter_marts, reference_data
 
 defs = dg.Definitions(
-    assets=[raw_quarter, reference_and_views, quarter_marts, notice_workbook, published_quarter],
+    assets=[
+        raw_quarter,
+        reference_data,
+        all_quarter_views,
+        quarter_marts,
+        notice_workbook,
+        published_quarter,
+    ],
     asset_checks=quality_checks,
     jobs=[quarter_job],
     schedules=[quarterly_schedule],

@@ -32,9 +32,10 @@ pytestmark = pytest.mark.slow
 
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 STEPS = (
+    "reference_data",
     "raw_quarter",
     "raw_quality_gate",
-    "reference_and_views",
+    "all_quarter_views",
     "quarter_marts",
     "mart_quality_gate",
     "exports__notice_workbook",

@@ -72,7 +72,7 @@ class Built:
     q2: Snapshot  # after 2020-Q2
     q2_rerun: Snapshot  # after 2020-Q2 again, nothing changed
     q2_corrected: Snapshot  # after 2020-Q2 with corrected workbooks
-    failed_run_succeeded: bool  # 2020-Q2 with an unknown tier in the raw assessments
+    failed_run_succeeded: bool  # 2020-Q2 with a unit assessed twice in the raw assessments
     after_failed_run: Snapshot
     settings: Settings
 
@@ -84,7 +84,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     from orchestration.ingest.assets import raw_quarter
     from orchestration.publish import published_quarter
     from orchestration.quality.checks import mart_quality_gate
-    from orchestration.transform.assets import quarter_marts, reference_and_views
+    from orchestration.transform.assets import all_quarter_views, quarter_marts, reference_data
     from tests.pipeline import BUILD_ASSETS, materialize_quarter
 
     root = tmp_path_factory.mktemp("marts")
@@ -113,7 +113,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             assert materialize(quarter, *assets), quarter
             return _snapshot(settings.warehouse_path)
 
-        rebuild = (reference_and_views, quarter_marts, published_quarter)
+        rebuild = (reference_data, all_quarter_views, quarter_marts, published_quarter)
         with dg.instance_for_test() as instance:
             q1 = run("2020-Q1", *BUILD_ASSETS)
             q2 = run("2020-Q2", *BUILD_ASSETS)
@@ -374,6 +374,7 @@ def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built
             "county_rule_overrides_the_default_with_the_same_rule_id",
             "reviewer_tier_overrides_the_rule_tier",
             "columns_are_due_by_cadence_and_uncatalogued_ones_every_quarter",
+            "early_year_columns_are_due_in_the_first_two_quarters_only",
         )
     }
     assert invocation.is_successful()

@@ -10,6 +10,7 @@ straight into the raw tables: the check is the second line of defence behind the
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import dagster as dg
 import pytest
 
 from orchestration.quality.checks import MART_CHECKS, RAW_CHECKS, quality_checks
+from orchestration.quarters import Quarter
 from orchestration.resources import WarehouseRun
 from orchestration.settings import Settings
 from orchestration.warehouse import connect, ensure_raw_schema
@@ -29,6 +31,14 @@ from tests.pipeline import QUARTER_ASSETS
 
 EXPORT = dg.AssetKey(["exports", "notice_workbook"])
 RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")]
+# The raw checks read dbt's seeds (and seed-only views), which a run builds before them.
+SEED_KEYS = {
+    dg.AssetKey(["reference", s])
+    for s in ("counties", "units", "unit_aliases", "non_units", "columns", "cadences", "tier_rules")
+} | {
+    dg.AssetKey(["intermediate", m])
+    for m in ("int_column_cadence", "int_tiers", "int_tier_rules_effective")
+}
 MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
 WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
 PREVIOUS = b"the notice exported by an earlier, good run"
@@ -47,15 +57,36 @@ AFTER_MARTS = dg.AssetSelection.checks(*[c.key for c in MART_CHECKS]) | dg.Asset
 )
 
 
-def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
-    """One in-process run of the quarter; no selection means every asset and check."""
+def materialize(
+    selection: dg.AssetSelection | None = None, instance: dg.DagsterInstance | None = None
+) -> dg.ExecuteInProcessResult:
+    """One in-process run of the quarter; no selection means every asset and check.
+
+    Pass an instance to read the run's log lines afterwards (what the CLI prints).
+    """
     return dg.materialize(
         [*QUARTER_ASSETS, *quality_checks],
         resources={"warehouse": WarehouseRun()},
         partition_key=SAMPLE_QUARTER,
         selection=selection,
         raise_on_error=False,
+        instance=instance,
     )
+
+
+def log_lines(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult, check: str) -> list:
+    """The run's plain log lines (not Dagster events) about one check, as the CLI prints them."""
+    return [
+        entry
+        for entry in instance.all_logs(result.run_id)
+        if entry.dagster_event is None and check in entry.user_message
+    ]
+
+
+def run_failure_message(result: dg.ExecuteInProcessResult) -> str:
+    """The error the run's failure carries: what the UI and the CLI show first for a failed run."""
+    (failure,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE]
+    return failure.job_failure_data.error.message
 
 
 def evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
@@ -82,6 +113,7 @@ def materialized(result: dg.ExecuteInProcessResult) -> set[dg.AssetKey]:
 class CleanRun:
     result: dg.ExecuteInProcessResult
     settings: Settings
+    instance: dg.DagsterInstance
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +128,8 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanRun]:
         env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
         env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         env.delenv("GONGKAI_COUNTY", raising=False)
-        yield CleanRun(materialize(), Settings.from_env())
+        instance = dg.DagsterInstance.ephemeral()
+        yield CleanRun(materialize(instance=instance), Settings.from_env(), instance)
 
 
 @pytest.fixture
@@ -155,12 +188,31 @@ def test_clean_2020q1_warns_that_nongban_has_no_reviewer_assessment(clean_run: C
     assert not warning.passed
     assert warning.severity == dg.AssetCheckSeverity.WARN
     assert warning.metadata["涉及单位 / units"].value == "农办"
-    assert warning.description.startswith("未通过（1 处，涉及单位：农办）：该单位没有核查意见")
+    # a warning-only check reads as a reminder, never as a failure
+    assert warning.description.startswith("提醒（1 处，涉及单位：农办）：该单位没有核查意见")
     (row,) = offending_rows(warning)
     assert row["单位"] == "农办"
     assert row["文件"] == f"{SAMPLE_QUARTER}/核查意见-2020年第一季度.xlsx"
     assert (row["应为"], row["实际"]) == ("有一条核查意见", "0")
     assert "农办" in warning.metadata["问题行 / offending rows"].value
+
+
+def test_the_reviewer_warning_is_logged_as_a_warning_never_as_a_failure(
+    clean_run: CleanRun,
+) -> None:
+    lines = log_lines(clean_run.instance, clean_run.result, "reviewer_assessed_every_unit")
+
+    (line,) = lines
+    assert line.level == logging.WARNING
+    assert line.user_message.startswith("reviewer_assessed_every_unit：提醒，不阻止导出")
+    assert "FAILED" not in line.user_message and "未通过" not in line.user_message
+    # the offending row is in the log as a table a clerk reads in the terminal
+    assert "问题：该单位没有核查意见（将按规则自动分档）（1 处）" in line.user_message
+    assert "农办" in line.user_message and "有一条核查意见" in line.user_message
+    passed = log_lines(clean_run.instance, clean_run.result, "annex_totals_match")
+    assert [(p.level, p.user_message) for p in passed] == [
+        (logging.INFO, "annex_totals_match：通过 / passed")
+    ]
 
 
 # --- raw layer: spreadsheets the ingest accepts --------------------------------------------
@@ -170,8 +222,9 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
     settings: Settings, previous_export: Path
 ) -> None:
     landing_with_annex1(settings, notice.ANNEX1_ROWS, 249)
+    instance = dg.DagsterInstance.ephemeral()
 
-    result = materialize()
+    result = materialize(instance=instance)
 
     assert failed_blocking(result) == {"annex_totals_match"}
     (row,) = offending_rows(evaluations(result)["annex_totals_match"])
@@ -180,8 +233,22 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
     assert (row["应为"], row["实际"]) == ("249", "248")
     assert row["问题"] == "各行公开数量相加与“合计”不符"
     # the marts are not rebuilt from a quarter that fails, so nothing downstream ran
-    assert materialized(result) == set(RAW_KEYS) | {dg.AssetKey(["raw", "source_files"])}
+    assert materialized(result) - SEED_KEYS == set(RAW_KEYS) | {
+        dg.AssetKey(["raw", "source_files"])
+    }
     assert_export_blocked(result, previous_export)
+    # the terminal shows the row, the rows' sum beside the declared 合计, and where to look
+    (line,) = log_lines(instance, result, "annex_totals_match")
+    assert line.level == logging.ERROR
+    assert "问题：各行公开数量相加与“合计”不符（1 处）" in line.user_message
+    assert "附件1合计：各行公开数量相加为 248，合计行填写为 249。" in line.user_message
+    assert "错误可能在任意一行数据，也可能在合计本身" in line.user_message
+    assert ANNEX1_PATH in line.user_message
+    # the run's failure leads with the cause, Chinese first
+    message = run_failure_message(result)
+    assert "质量检查未通过，本季度不导出通报：annex_totals_match。" in message
+    assert message.index("质量检查未通过") < message.index("Blocking quality check(s) failed")
+    assert "合计行填写为 249" in message
 
 
 def test_a_registered_unit_missing_from_the_annexes_blocks_the_export(
@@ -394,8 +461,12 @@ def test_a_category_total_that_disagrees_with_the_annexes_blocks_the_export(
     result = materialize(AFTER_MARTS)
 
     assert failed_blocking(result) == {"category_totals_match_raw"}
-    (row,) = offending_rows(evaluations(result)["category_totals_match_raw"])
-    assert (row["核对项"], row["应为"], row["实际"]) == ("单位类型：乡镇", "9", "10")
+    rows = offending_rows(evaluations(result)["category_totals_match_raw"])
+    # the category itself, and the unit kinds no longer adding up to the quarter's items
+    assert [(r["核对项"], r["应为"], r["实际"]) for r in rows] == [
+        ("单位类型：乡镇", "9", "10"),
+        ("单位类型：全部类别合计", "262", "263"),
+    ]
     assert_export_blocked(result, previous_export)
 
 
@@ -417,18 +488,41 @@ def test_a_quarter_total_that_is_not_departments_plus_townships_blocks_the_expor
     assert_export_blocked(result, previous_export)
 
 
+def test_an_annex_declared_empty_adds_up_to_zero_not_to_nothing(
+    clean_run: CleanRun, settings: Settings
+) -> None:
+    from orchestration.quality.evaluate import evaluate
+
+    # annex 2 with its 合计 row only, declaring 0: a county may publish an empty table
+    clean_warehouse(
+        clean_run,
+        settings,
+        f"delete from raw.annex_rows where quarter = '{SAMPLE_QUARTER}' and annex = 2",
+        "update raw.annex_totals set declared_total = 0"
+        f" where quarter = '{SAMPLE_QUARTER}' and annex = 2",
+    )
+    (check,) = [c for c in RAW_CHECKS if c.name == "annex_totals_match"]
+
+    outcome = evaluate(settings.warehouse_path, Quarter.parse(SAMPLE_QUARTER), [check])[check.name]
+
+    assert outcome.passed, outcome.failures
+    assert outcome.rows_checked == 2
+
+
 # --- a warehouse that cannot be reconciled -----------------------------------------------------
 
 
 def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
     settings: Settings,
 ) -> None:
-    from orchestration.quality.run import evaluate
+    from orchestration.quality.evaluate import evaluate
 
     with connect(settings.warehouse_path) as connection:
         ensure_raw_schema(connection)
 
-    outcomes = evaluate(settings, SAMPLE_QUARTER, [*RAW_CHECKS, *MART_CHECKS])
+    outcomes = evaluate(
+        settings.warehouse_path, Quarter.parse(SAMPLE_QUARTER), [*RAW_CHECKS, *MART_CHECKS]
+    )
 
     assert [f.problem_zh for f in outcomes["annex_totals_match"].failures] == [
         "本季度仓库中没有任何附件"
@@ -436,3 +530,4 @@ def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
     for check in MART_CHECKS:
         (failure,) = outcomes[check.name].failures
         assert failure.problem_zh.startswith("仓库中缺少本项核对要读的表，请先生成数据集市")
+        assert "marts" in failure.problem_zh, failure.problem_zh  # the table, not a macro

@@ -18,6 +18,8 @@ from orchestration.quality.checks import (
     mart_quality_gate,
     raw_quality_gate,
 )
+from orchestration.quality.quality_check import QualityCheck
+from orchestration.quality.queries import SHARED_DIR, SHARED_MACROS, load_query
 from orchestration.quality.suites import load_suite
 from orchestration.settings import EXPECTATIONS_DIR, PROJECT_ROOT
 
@@ -28,6 +30,53 @@ SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*.json"))
 def test_every_check_has_its_own_suite_file_and_every_file_is_used() -> None:
     assert sorted(check.suite for check in ALL_CHECKS) == sorted(p.stem for p in SUITE_FILES)
     assert len({check.name for check in ALL_CHECKS}) == len(ALL_CHECKS) == 10
+
+
+def test_every_suite_has_its_query_beside_it_and_python_holds_no_sql() -> None:
+    assert sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.sql")) == [p.stem for p in SUITE_FILES]
+    assert sorted(p.stem for p in SHARED_DIR.glob("*.sql")) == sorted(SHARED_MACROS)
+    for path in (PROJECT_ROOT / "orchestration" / "quality").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bselect\b[^\n]*\n[^\n]*\bfrom\b", text, re.IGNORECASE), path
+
+
+# A query's `schema.table` references: the warehouse relations it reads.
+RELATION = re.compile(r"\b(raw|reference|intermediate|marts)\.([a-z_]+)\b")
+
+
+@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.name)
+def test_every_relation_a_query_reads_is_a_declared_dependency_of_its_check(
+    check: QualityCheck,
+) -> None:
+    """Dagster runs a check only after what it declares: an undeclared read could see stale data."""
+    query = load_query(check.suite)
+    # a shared macro reads on the query's behalf (and may call one defined before it)
+    for macro in reversed(SHARED_MACROS):
+        if f"{macro}(" in query:
+            query += (SHARED_DIR / f"{macro}.sql").read_text(encoding="utf-8")
+    read = {dg.AssetKey(list(m)) for m in RELATION.findall(query)}
+    assert read, check.suite
+    assert read <= {check.asset, *check.additional_deps}
+
+
+def test_the_raw_checks_read_no_view_built_over_the_raw_tables() -> None:
+    """Raw checks run before dbt's staging views exist, so they read raw tables and seeds only."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    raw = {dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")}
+    over_raw = set().union(*(graph.get(key).child_keys for key in raw))
+    for check in RAW_CHECKS:
+        for dependency in check.additional_deps:
+            assert not graph.get(dependency).parent_keys & raw, (check.name, dependency)
+        assert not set(check.additional_deps) & over_raw, check.name
+
+
+def test_no_suite_quotes_a_county_or_its_figures() -> None:
+    for path in [*SUITE_FILES, *EXPECTATIONS_DIR.glob("*.sql")]:
+        text = path.read_text(encoding="utf-8")
+        assert "崇信" not in text and not re.search(r"\d{4}年", text), path
+        assert not re.search(r"[\u4e00-\u9fff]\d{2,}", text), path  # 附件1为248, 35个
 
 
 @pytest.mark.parametrize("path", SUITE_FILES, ids=lambda p: p.stem)

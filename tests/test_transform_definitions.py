@@ -109,25 +109,30 @@ def test_a_new_quarter_keeps_dbts_partial_parse(settings: Settings, tmp_path: Pa
 
 def test_dbt_assets_are_keyed_and_grouped_by_layer_and_split_by_partitioning() -> None:
     from orchestration.partitions import quarterly_partitions
-    from orchestration.transform.assets import quarter_marts, reference_and_views
+    from orchestration.transform.assets import all_quarter_views, quarter_marts, reference_data
 
-    everywhere = {key.to_user_string() for key in reference_and_views.keys}
+    reference = {key.to_user_string() for key in reference_data.keys}
+    views = {key.to_user_string() for key in all_quarter_views.keys}
     per_quarter = {key.to_user_string() for key in quarter_marts.keys}
-    assert per_quarter == {
+    assert {
         "marts/unit_quarter",
         "marts/column_quarter",
         "marts/category_quarter",
         "marts/quarter_summary",
-    } | {key for key in per_quarter if key.startswith("marts/")}
-    assert {"reference/units", "reference/tier_rules", "staging/stg_annex_rows"} <= everywhere
-    assert "intermediate/int_unit_tiers" in everywhere
-    assert not any(key.startswith("marts/") for key in everywhere)
+    } <= per_quarter
+    assert all(key.startswith("marts/") for key in per_quarter)
+    # the seeds and what is built from them alone: the raw gate reads them
+    assert {"reference/units", "reference/tier_rules", "intermediate/int_tiers"} <= reference
+    assert all(key.startswith(("reference/", "intermediate/")) for key in reference)
+    assert {"staging/stg_annex_rows", "intermediate/int_unit_tiers"} <= views
+    assert not reference & views
+    assert {k for k in reference_data.dependency_keys if k.path[0] == "raw"} == set()
     # Seeds and all-quarter views are one asset each; the marts are built per quarter.
-    assert reference_and_views.partitions_def is None
+    assert reference_data.partitions_def is None and all_quarter_views.partitions_def is None
     assert quarter_marts.partitions_def == quarterly_partitions
     groups = {
         key.path[0]: group
-        for assets in (reference_and_views, quarter_marts)
+        for assets in (reference_data, all_quarter_views, quarter_marts)
         for key, group in assets.group_names_by_key.items()
     }
     assert groups == {
@@ -136,7 +141,7 @@ def test_dbt_assets_are_keyed_and_grouped_by_layer_and_split_by_partitioning() -
         "intermediate": "intermediate",
         "marts": "marts",
     }
-    raw = {key.to_user_string() for key in reference_and_views.dependency_keys} - everywhere
+    raw = {key.to_user_string() for key in all_quarter_views.dependency_keys} - views - reference
     assert raw == {
         "raw/annex_rows",
         "raw/annex_totals",
@@ -147,7 +152,8 @@ def test_dbt_assets_are_keyed_and_grouped_by_layer_and_split_by_partitioning() -
     assert description is not None
     assert "单位季度表" in description and "one row per registered unit" in description
     # dbt's data tests run in make test, not as each quarter's asset checks
-    assert not list(reference_and_views.check_specs) and not list(quarter_marts.check_specs)
+    for assets in (reference_data, all_quarter_views, quarter_marts):
+        assert not list(assets.check_specs)
 
 
 def test_the_raw_keys_dbt_reads_are_the_ones_the_ingest_writes() -> None:

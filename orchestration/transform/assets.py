@@ -1,11 +1,16 @@
 """The dbt project as Dagster assets: what holds for every quarter, and what is built per quarter.
 
-- `reference_and_views` (unpartitioned): the reference seeds and the staging and intermediate
-  views. They span every quarter, so they are one asset each, not one per quarter.
+- `reference_data` (unpartitioned): the reference seeds and the models built from them alone
+  (tagged `reference_data`: cadence per column, tier labels, effective rules). The raw gate reads
+  them, so they come before it.
+- `all_quarter_views` (unpartitioned): the staging and intermediate views over every quarter's raw
+  rows. Downstream of the raw tables, they wait for the raw gate's blocking checks.
 - `quarter_marts` (partitioned by quarter): the marts, each run replacing its quarter's rows.
 
-Both run `dbt build` (seeds and models; dbt's own tests run in `make test`) on the run's private
-warehouse copy (orchestration/resources.py).
+Each runs `dbt build` (seeds and models; dbt's own tests run in `make test`) on the run's private
+warehouse copy (orchestration/resources.py). The two unpartitioned ones change only with the
+reference CSVs or the dbt project, not with a quarter's data: when the warehouse copy holds them
+built from the same inputs, dbt is not started for them at all.
 """
 
 import sys
@@ -33,7 +38,9 @@ from orchestration.transform.project import gongkai_dbt_project
 # them, e.g. ["marts", "unit_quarter"]. Sources keep dagster-dbt's ["raw", "<table>"], the keys
 # the ingest asset writes.
 LAYERS = ("reference", "staging", "intermediate", "marts")
-ALL_QUARTER_SELECTION = "resource_type:seed path:models/staging path:models/intermediate"
+REFERENCE_TAG = "reference_data"
+REFERENCE_SELECTION = f"resource_type:seed tag:{REFERENCE_TAG}"
+VIEWS_SELECTION = "path:models/staging path:models/intermediate"
 QUARTER_SELECTION = "path:models/marts"
 
 
@@ -104,37 +111,61 @@ def _build(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterat
         keep_parse(profiles, Path(target))
 
 
-@dbt_assets(
-    manifest=gongkai_dbt_project.manifest_path,
-    project=gongkai_dbt_project,
-    select=ALL_QUARTER_SELECTION,
-    name="reference_and_views",
-    dagster_dbt_translator=GongkaiDbtTranslator(),
-)
-def reference_and_views(
-    context: dg.AssetExecutionContext, warehouse: WarehouseRun
-) -> Iterator[Any]:
-    """Reference seeds and the staging and intermediate views over every quarter.
+def _in_dependency_order(context: dg.AssetExecutionContext) -> list[dg.AssetKey]:
+    """The selected keys, each after the ones it reads (Dagster requires that order)."""
+    from graphlib import TopologicalSorter
 
-    They change only with the reference CSVs or the dbt project, not with a quarter's data: when
-    the warehouse copy already holds them built from the same inputs, dbt is not started at all.
-    """
+    selected = context.selected_asset_keys
+    deps = context.assets_def.asset_deps
+    order = TopologicalSorter({key: deps.get(key, set()) & selected for key in selected})
+    return list(order.static_order())
+
+
+def _build_unless_unchanged(
+    context: dg.AssetExecutionContext, warehouse: WarehouseRun, name: str
+) -> Iterator[Any]:
     from orchestration.settings import Settings
     from orchestration.transform.invocation import all_quarter_fingerprint
 
     fingerprint = all_quarter_fingerprint(Settings.from_env().reference_dir)
-    if warehouse.built_fingerprint("reference_and_views") == fingerprint:
+    if warehouse.built_fingerprint(name) == fingerprint:
         context.log.info(
-            "参照表和视图自上次发布以来未变，无需重建。"
-            " / Reference seeds and views are unchanged since the last publication: not rebuilt."
+            f"{name}：参照表和模型自上次发布以来未变，无需重建。"
+            f" / {name}: unchanged since the last publication (same reference CSVs and dbt"
+            " project): not rebuilt."
         )
-        for key in context.selected_asset_keys:
+        for key in _in_dependency_order(context):
             yield dg.MaterializeResult(
                 asset_key=key, metadata={"unchanged": True, "fingerprint": fingerprint[:16]}
             )
         return
     yield from _build(context, warehouse)
-    warehouse.record_fingerprint("reference_and_views", fingerprint)
+    warehouse.record_fingerprint(name, fingerprint)
+
+
+@dbt_assets(
+    manifest=gongkai_dbt_project.manifest_path,
+    project=gongkai_dbt_project,
+    select=REFERENCE_SELECTION,
+    name="reference_data",
+    dagster_dbt_translator=GongkaiDbtTranslator(),
+)
+def reference_data(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
+    """The reference seeds and the models built from them alone."""
+    yield from _build_unless_unchanged(context, warehouse, "reference_data")
+
+
+@dbt_assets(
+    manifest=gongkai_dbt_project.manifest_path,
+    project=gongkai_dbt_project,
+    select=VIEWS_SELECTION,
+    exclude=f"tag:{REFERENCE_TAG}",
+    name="all_quarter_views",
+    dagster_dbt_translator=GongkaiDbtTranslator(),
+)
+def all_quarter_views(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
+    """The staging and intermediate views over every quarter's raw rows."""
+    yield from _build_unless_unchanged(context, warehouse, "all_quarter_views")
 
 
 @dbt_assets(

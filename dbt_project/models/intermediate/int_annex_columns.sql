@@ -10,8 +10,8 @@ catalogue as (
     select * from {{ ref('columns') }}
 ),
 
-cadences as (
-    select * from {{ ref('cadences') }}
+column_cadence as (
+    select * from {{ ref('int_column_cadence') }}
 ),
 
 catalogued as (
@@ -20,7 +20,7 @@ catalogued as (
         catalogue.catalogue_order,
         catalogue.topic_group,
         catalogue.cadence,
-        cadences.due_quarters,
+        column_cadence.is_due as catalogue_is_due,
         catalogue.column_name is not null as in_catalogue
     from annex_rows
     left join catalogue
@@ -28,8 +28,12 @@ catalogued as (
             annex_rows.county = catalogue.county
             and annex_rows.annex = catalogue.annex
             and annex_rows.column_name = catalogue.column_name
-    left join cadences
-        on catalogue.cadence = cadences.cadence
+    left join column_cadence
+        on
+            catalogue.county = column_cadence.county
+            and catalogue.annex = column_cadence.annex
+            and catalogue.column_name = column_cadence.column_name
+            and annex_rows.quarter_number = column_cadence.quarter_number
 ),
 
 final as (
@@ -53,10 +57,7 @@ final as (
         catalogue_order,
         topic_group,
         cadence,
-        coalesce(
-            list_contains(string_split(due_quarters, '|'), cast(quarter_number as varchar)),
-            true
-        ) as is_due,
+        coalesce(catalogue_is_due, true) as is_due,
         in_catalogue,
         source_file,
         source_sheet,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from orchestration.quality.frames import LOCATION_COLUMNS
+from orchestration.quality.queries import LOCATION_COLUMNS
 from orchestration.quality.suites import SuiteDocument
 
 if TYPE_CHECKING:
@@ -20,11 +20,16 @@ RESULT_FORMAT = {"result_format": "COMPLETE"}
 
 
 @dataclass(frozen=True)
-class Failure:
-    """One expectation that did not hold, with the rows that broke it (may be empty)."""
+class ExpectationFailure:
+    """One expectation that did not hold, with the rows that broke it (may be empty).
+
+    `explain_zh` (from the expectation's meta) tells a clerk how to read one offending row; its
+    fields are the row's columns plus expected and found, e.g. '{item}：各行相加为 {found}'.
+    """
 
     problem_zh: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    explain_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Outcome:
     suite: str
     rows_checked: int
     expectations: int
-    failures: list[Failure]
+    failures: list[ExpectationFailure]
 
     @property
     def passed(self) -> bool:
@@ -67,7 +72,7 @@ def validate_frames(
     return outcomes
 
 
-def _failure(expectation_result: Any, frame: pd.DataFrame) -> Failure:
+def _failure(expectation_result: Any, frame: pd.DataFrame) -> ExpectationFailure:
     config = expectation_result.expectation_config
     meta = config.meta or {}
     problem = meta.get("problem_zh") or config.type
@@ -76,7 +81,7 @@ def _failure(expectation_result: Any, frame: pd.DataFrame) -> Failure:
     if exception.get("raised_exception"):
         # A rule that could not be evaluated must fail loudly, never pass by omission.
         message = exception.get("exception_message") or ""
-        return Failure(f"{problem}（规则无法执行：{message}）")
+        return ExpectationFailure(f"{problem}（规则无法执行：{message}）")
     indexes = details.get("unexpected_index_list")
     if not indexes:
         observed = details.get("observed_value")
@@ -86,7 +91,7 @@ def _failure(expectation_result: Any, frame: pd.DataFrame) -> Failure:
             "found": meta.get("found_zh", observed),
             "problem": problem,
         }
-        return Failure(problem, [row])
+        return ExpectationFailure(problem, [row], meta.get("explain_zh"))
     # compound-unique lists each duplicate row once; whole columns at once, not row by row
     offending = frame.loc[list(dict.fromkeys(indexes))]
     located = offending.reindex(columns=list(LOCATION_COLUMNS)).astype(object)
@@ -98,4 +103,4 @@ def _failure(expectation_result: Any, frame: pd.DataFrame) -> Failure:
         offending[meta["found_column"]] if "found_column" in meta else meta.get("found_zh")
     )
     located["problem"] = problem
-    return Failure(problem, located.to_dict("records"))
+    return ExpectationFailure(problem, located.to_dict("records"), meta.get("explain_zh"))
