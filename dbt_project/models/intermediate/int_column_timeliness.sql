@@ -28,14 +28,14 @@ first_rule as (
             check_records.county = rules.county
             and regexp_matches(check_records.column_name, rules.column_pattern)
     qualify row_number() over (
-        partition by
-            check_records.county,
-            check_records.quarter,
-            check_records.unit_id,
-            check_records.column_name,
-            check_records.address
-        order by rules.priority
-    ) = 1
+            partition by
+                check_records.county,
+                check_records.quarter,
+                check_records.unit_id,
+                check_records.column_name,
+                check_records.address
+            order by rules.priority
+        ) = 1
 ),
 
 measured as (

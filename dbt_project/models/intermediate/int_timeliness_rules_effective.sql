@@ -39,7 +39,9 @@ default_rules as (
     cross join timeliness_rules
     where
         timeliness_rules.county = '*'
-        and counties.county not in (select county from counties_with_own_rules)
+        and counties.county not in (
+            select counties_with_own_rules.county from counties_with_own_rules
+        )
 ),
 
 final as (

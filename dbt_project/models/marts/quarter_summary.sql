@@ -57,7 +57,11 @@ tier_counts as (
         count(*) filter (where tier_rank = 2) as units_partial,
         count(*) filter (where tier_rank = 3) as units_late,
         count(*) filter (where tiers_disagree) as units_tiers_disagree,
-        count(*) filter (where not has_reviewer_assessment) as units_without_assessment
+        count(*) filter (where not has_reviewer_assessment) as units_without_assessment,
+        count(*) filter (where has_reviewer_assessment) as units_assessed,
+        count(*) filter (
+            where has_reviewer_assessment and not tiers_disagree
+        ) as units_rule_agrees_with_reviewer
     from unit_tiers
     group by county
 ),
@@ -77,6 +81,10 @@ final as (
         coalesce(tier_counts.units_late, 0) as units_late,
         coalesce(tier_counts.units_tiers_disagree, 0) as units_tiers_disagree,
         coalesce(tier_counts.units_without_assessment, 0) as units_without_assessment,
+        coalesce(tier_counts.units_assessed, 0) as units_assessed,
+        coalesce(
+            tier_counts.units_rule_agrees_with_reviewer, 0
+        ) as units_rule_agrees_with_reviewer,
         coalesce(current_items.unattributed_items, 0) as unattributed_items,
         case
             when previous_county_quarters.county is not null
