@@ -16,7 +16,7 @@ from orchestration.quality import frames
 from orchestration.quality.report import check_description, check_metadata
 from orchestration.quality.run import evaluate
 from orchestration.quality.suites import load_suite
-from orchestration.settings import Settings
+from orchestration.settings import EXPECTATIONS_DIR, Settings
 from orchestration.warehouse import WAREHOUSE_POOL
 
 RAW_ANNEX_ROWS = dg.AssetKey(["raw", "annex_rows"])
@@ -83,6 +83,11 @@ MART_CHECKS = (
     QualityCheck(
         "quarter_totals_match_raw", "quarter_totals", _mart("quarter_summary"),
         frames.QUARTER_TOTALS, (RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS),
+    ),
+    QualityCheck(
+        "check_records_complete", "check_records", _mart("column_timeliness"),
+        (EXPECTATIONS_DIR / "check_records.sql").read_text(encoding="utf-8"),
+        (dg.AssetKey(["raw", "check_records"]),),
     ),
 )  # fmt: skip
 
