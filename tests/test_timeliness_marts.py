@@ -208,3 +208,21 @@ def test_the_gate_names_each_bad_check_record_row(built: Built, tmp_path: Path) 
     assert ("最后更新日期晚于核查日期", 40) in problems
     assert ("核查记录中的单位不在单位名录中", 41) in problems
     assert ("栏目没有得到时效状态", 40) in problems
+
+
+def test_the_export_reads_the_sheet_records_from_the_mart(built: Built) -> None:
+    from orchestration.export.timeliness_sheet import overdue_hint, read_column_timeliness
+    from orchestration.quarters import Quarter
+
+    with connect(built.settings.warehouse_path, read_only=True) as connection:
+        records = read_column_timeliness(connection, CHONGXIN, Quarter.parse(SAMPLE))
+    assert [(r.unit_name, r.column_name, r.status) for r in records] == [
+        *[("锦屏镇", "政策文件", "已超期")] * 3,
+        ("政府办", "政府文件", "已超期"),
+        ("政府办", "工作动态", "即将超期"),
+        ("财政局", "财政预决算", "空栏目"),
+        ("人社局", "人事任免", "正常"),
+    ]
+    assert overdue_hint(records, "chongxin-zhengfuban") == (
+        "已超期栏目 1 个：政府文件（212 天未更新，时限 184 天）。"
+    )
