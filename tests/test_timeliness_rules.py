@@ -25,7 +25,7 @@ def test_the_shipped_rules_are_valid() -> None:
 
 
 def test_a_county_set_with_its_own_catch_all_is_valid(tmp_path: Path) -> None:
-    body = "*,1,all,.*,366,,全部\n崇信县,1,news,动态,15,8,动态\n崇信县,2,rest,,366,336,其他\n"
+    body = "*,1,all,.*,366,,全部\n崇信县,1,news,动态,15,8,动态\n崇信县,2,rest,^,366,336,其他\n"
     assert _problems(tmp_path, body) == []
 
 
@@ -51,6 +51,10 @@ def test_a_county_set_with_its_own_catch_all_is_valid(tmp_path: Path) -> None:
         (
             "*,1,all,.*,366,,x\n崇信县,1,news,动态,15,8,x\n",
             ["县“崇信县”的规则没有兜底规则"],
+        ),
+        (
+            "*,1,all,,366,,x\n",
+            ["column_pattern 为空", "没有兜底规则"],
         ),
         (
             "*,1,all,.*,十五,,x\n",

@@ -115,8 +115,14 @@ def validate_timeliness_rules(reference_dir: Path, counties: set[str]) -> list[P
                     f"warn_days ({warn}) must be below limit_days ({limit}): the warning "
                     "comes before the deadline.",
                 )
-            error = _regex_error(connection, pattern)
-            if error is not None:
+            error = _regex_error(connection, pattern) if pattern.strip() else None
+            if not pattern.strip():
+                # dbt reads an empty cell as null, which matches nothing.
+                problem(
+                    "column_pattern 为空：兜底规则请写“.*”。",
+                    "column_pattern is empty: write '.*' for a catch-all.",
+                )
+            elif error is not None:
                 problem(
                     f"column_pattern“{pattern}”不是有效的正则表达式（RE2 语法）：{error}。",
                     f"column_pattern {pattern!r} is not a valid regular expression (RE2): {error}.",
