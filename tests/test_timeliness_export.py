@@ -11,6 +11,7 @@ from orchestration.export.timeliness_sheet import (
     SHEET_TITLE,
     ColumnTimeliness,
     add_timeliness_sheet,
+    agreement_figure,
     overdue_hint,
 )
 from orchestration.quarters import Quarter
@@ -110,3 +111,7 @@ def test_the_overdue_hint_cites_the_units_overdue_columns() -> None:
         "通知公告（300 天未更新，时限 184 天）、政策文件（190 天未更新，时限 184 天）等。"
     )
     assert overdue_hint(RECORDS, "u-财政局") is None
+
+
+def test_the_agreement_figure_for_the_summary_sheet() -> None:
+    assert agreement_figure(34, 17) == ("规则分档与核查意见一致的单位", "17 / 34")

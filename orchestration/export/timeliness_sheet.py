@@ -192,3 +192,11 @@ def overdue_hint(records: list[ColumnTimeliness], unit_id: str) -> str | None:
     )
     more = "等" if len(overdue) > HINT_COLUMNS_SHOWN else ""
     return f"已超期栏目 {len(overdue)} 个：{shown}{more}。"
+
+
+AGREEMENT_LABEL = "规则分档与核查意见一致的单位"
+
+
+def agreement_figure(units_assessed: int, units_rule_agrees_with_reviewer: int) -> tuple[str, str]:
+    """The 汇总 line for quarter_summary's agreement figure: ('…一致的单位', '17 / 34')."""
+    return AGREEMENT_LABEL, f"{units_rule_agrees_with_reviewer} / {units_assessed}"
