@@ -236,6 +236,8 @@ def test_2020q1_summary(built: Built) -> None:
             "unattributed_items": 0,
             "previous_total_items": None,
             "total_change": None,
+            "units_assessed": 34,
+            "units_rule_agrees_with_reviewer": 17,
         }
     ]
 
@@ -326,6 +328,7 @@ CONTRACT = {
         " reviewer_tier reviewer_list_position reviewer_reason tier tier_rank tier_source"
         " tier_position has_reviewer_assessment tiers_disagree reason"
         " items_published_previous_quarter items_change"
+        " columns_overdue columns_due_soon columns_empty"
     ),
     "column_quarter": (
         "county quarter annex annex_position row_number column_name column_name_raw item_count"
@@ -340,7 +343,7 @@ CONTRACT = {
         "county quarter total_items department_items township_items annex1_declared_total"
         " annex2_declared_total units_checked units_good units_partial units_late"
         " units_tiers_disagree units_without_assessment unattributed_items previous_total_items"
-        " total_change"
+        " total_change units_assessed units_rule_agrees_with_reviewer"
     ),
 }
 

@@ -81,16 +81,17 @@ final as (
         coalesce(tier_counts.units_late, 0) as units_late,
         coalesce(tier_counts.units_tiers_disagree, 0) as units_tiers_disagree,
         coalesce(tier_counts.units_without_assessment, 0) as units_without_assessment,
-        coalesce(tier_counts.units_assessed, 0) as units_assessed,
-        coalesce(
-            tier_counts.units_rule_agrees_with_reviewer, 0
-        ) as units_rule_agrees_with_reviewer,
         coalesce(current_items.unattributed_items, 0) as unattributed_items,
         case
             when previous_county_quarters.county is not null
                 then coalesce(previous_items.total_items, 0)
         end as previous_total_items,
-        coalesce(current_items.total_items, 0) - previous_total_items as total_change
+        coalesce(current_items.total_items, 0) - previous_total_items as total_change,
+        -- appended, so the columns before keep their place in the mart contract
+        coalesce(tier_counts.units_assessed, 0) as units_assessed,
+        coalesce(
+            tier_counts.units_rule_agrees_with_reviewer, 0
+        ) as units_rule_agrees_with_reviewer
     from county_quarters
     left join item_totals as current_items
         on
