@@ -241,10 +241,11 @@ def _read_file(
         problems.append(
             Problem(
                 source.relative,
-                "文件中找不到附件表格或核查意见表：附件表头应包含“栏目”“公开数量”“责任单位”，"
-                "核查意见表头应包含“单位”“分档”。",
-                "no annex table or assessment sheet found: an annex header needs 栏目, 公开数量, "
-                "and 责任单位; an assessment header needs 单位 and 分档.",
+                "文件中找不到附件表格、核查意见表或核查记录：附件表头应包含“栏目”“公开数量”“责任单位”，"
+                "核查意见表头应包含“单位”“分档”，核查记录表头应包含“单位”“栏目”“最后更新日期”。",
+                "no annex table, assessment sheet or check record found: an annex header needs "
+                "栏目, 公开数量, and 责任单位; an assessment header needs 单位 and 分档; a check "
+                "record header needs 单位, 栏目 and 最后更新日期.",
             )
         )
     return ",".join(used), rows_read, "+".join(sorted(kinds)) or "none"
