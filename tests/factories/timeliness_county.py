@@ -86,16 +86,23 @@ COLUMNS = {
 }
 
 
+def _append(path: Path, rows: list[tuple[object, ...]]) -> None:
+    # The seeds end lines with \n; DuckDB's CSV sniffer refuses a file that mixes in \r\n.
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
 def register(reference: Path) -> None:
     """Append the county, its units and its tier rules to a copy of seeds/reference."""
-    with (reference / "counties.csv").open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerow([COUNTY, COUNTY, "样例省", "样例市"])
-    with (reference / "units.csv").open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        for order, unit in enumerate(UNITS, start=1):
-            writer.writerow([COUNTY, unit.unit_id, unit.name, unit.name, unit.kind, order])
-    with (reference / "tier_rules.csv").open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(TIER_RULES)
+    _append(reference / "counties.csv", [(COUNTY, COUNTY, "样例省", "样例市")])
+    _append(
+        reference / "units.csv",
+        [
+            (COUNTY, unit.unit_id, unit.name, unit.name, unit.kind, order)
+            for order, unit in enumerate(UNITS, start=1)
+        ],
+    )
+    _append(reference / "tier_rules.csv", TIER_RULES)
 
 
 def _deadlines(reference: Path) -> dict[str, tuple[int, int]]:
