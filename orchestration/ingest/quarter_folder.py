@@ -65,6 +65,7 @@ class _Found:
     tables: list[tuple[_Source, AnnexTable]] = field(default_factory=list)
     assessments: list[tuple[_Source, str, AssessmentLine]] = field(default_factory=list)
     check_records: list[tuple[_Source, str, CheckRecordLine]] = field(default_factory=list)
+    check_record_sheets: int = 0
     # Sheets or files that could not be used: a missing annex is then already explained.
     unusable: int = 0
 
@@ -220,6 +221,7 @@ def _read_file(
         if record_header is not None:
             records = parse_check_record(source.relative, grid, record_header, quarter, problems)
             found.check_records.extend((source, grid.sheet, line) for line in records)
+            found.check_record_sheets += 1
             rows_read += len(records)
             used.append(grid.sheet)
             kinds.add("check_record")
@@ -392,7 +394,7 @@ def _annex_rows(
             )
     if undetermined or found.unusable:
         return  # the problem that hides an annex is reported already
-    if not found.tables and found.check_records:
+    if not found.tables and found.check_record_sheets:
         return  # a quarter checked on the portal only: its check record stands alone
     for annex in (1, 2):
         if annex not in seen_annex:
