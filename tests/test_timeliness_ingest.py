@@ -186,3 +186,11 @@ def test_units_found_in_a_check_record_for_onboarding(tmp_path: Path) -> None:
         ],
     )
     assert units_in_check_record(path) == ["新单位甲", "新单位乙"]
+
+
+def test_a_record_only_folder_with_bad_rows_reports_the_rows_not_missing_annexes(
+    settings: Settings,
+) -> None:
+    write_check_record_xlsx(_folder(settings) / RECORD, [CheckRow("政府办", "工作动态", "昨天")])
+    message = _fails(settings, "最后更新日期“昨天”不是可识别的日期")
+    assert "缺少附件" not in message
