@@ -42,9 +42,18 @@ def _matches_everything(connection: duckdb.DuckDBPyConnection, pattern: str) -> 
     return bool(row and row[0])
 
 
-def validate_timeliness_rules(reference_dir: Path, counties: set[str]) -> list[Problem]:
-    """Every problem of the rules file; empty when the rules can be applied as written."""
+def validate_timeliness_rules(
+    reference_dir: Path, counties: set[str] | None = None
+) -> list[Problem]:
+    """Every problem of the rules file; empty when the rules can be applied as written.
+
+    counties: the registered counties (default: those of counties.csv in reference_dir).
+    """
     import duckdb
+
+    if counties is None:
+        with (reference_dir / "counties.csv").open(encoding="utf-8", newline="") as handle:
+            counties = {row["county"] for row in csv.DictReader(handle)}
 
     path = reference_dir / RULES_FILE
     file = f"seeds/reference/{RULES_FILE}" if reference_dir.name == "reference" else str(path)
