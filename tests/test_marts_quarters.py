@@ -376,6 +376,9 @@ def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built
             "reviewer_tier_overrides_the_rule_tier",
             "columns_are_due_by_cadence_and_uncatalogued_ones_every_quarter",
             "previous_quarter_crosses_the_year",
+            "timeliness_status_boundaries",
+            "timeliness_first_matching_rule_decides",
+            "a_county_with_own_timeliness_rules_uses_only_its_own",
         )
     }
     assert invocation.is_successful()
