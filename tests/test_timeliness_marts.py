@@ -44,6 +44,7 @@ def _rows(warehouse: Path, query: str) -> Rows:
 class Built:
     settings: Settings
     runs_succeeded: dict[str, bool]
+    check_dates: dict[str, object]  # quarter -> metadata 'check_dates' of raw/check_records
 
 
 @pytest.fixture(scope="module")
@@ -71,21 +72,36 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
         env.setenv("DAGSTER_HOME", str(root))
         env.delenv("GONGKAI_COUNTY", raising=False)
-        succeeded = {}
+        succeeded, check_dates = {}, {}
         with dg.instance_for_test() as instance:
             for quarter in (SAMPLE, "2023-Q2", "2023-Q3"):
-                succeeded[quarter] = dg.materialize(
+                result = dg.materialize(
                     [raw_quarter, gongkai_dbt_assets],
                     partition_key=quarter,
                     resources={"dbt": dbt_resource()},
                     instance=instance,
                     raise_on_error=False,
-                ).success
-        yield Built(Settings.from_env(), succeeded)
+                )
+                succeeded[quarter] = result.success
+                (record,) = [
+                    m
+                    for m in result.asset_materializations_for_node("raw_quarter")
+                    if m.asset_key == dg.AssetKey(["raw", "check_records"])
+                ]
+                check_dates[quarter] = record.metadata["check_dates"].value
+        yield Built(Settings.from_env(), succeeded, check_dates)
 
 
 def test_every_quarter_builds(built: Built) -> None:
     assert built.runs_succeeded == {SAMPLE: True, "2023-Q2": True, "2023-Q3": True}
+
+
+def test_the_run_shows_each_check_date_and_where_it_came_from(built: Built) -> None:
+    assert built.check_dates == {
+        SAMPLE: f"{CHONGXIN} 2020-03-31 (sheet)",
+        "2023-Q2": f"{synthetic.COUNTY} 2023-06-26 (sheet)",
+        "2023-Q3": "",
+    }
 
 
 def test_column_timeliness_follows_the_national_defaults(built: Built) -> None:
