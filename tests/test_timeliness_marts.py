@@ -1,8 +1,8 @@
 """Timeliness built for real: ingest + dbt through Dagster, then the GX check, in a tmp warehouse.
 
-One module-scoped warehouse holds three quarters: 崇信县 2020-Q1 (the sample) with a check
+One module-scoped warehouse holds four quarters: 崇信县 2020-Q1 (the sample) with a check
 record, and the synthetic county of tests/factories/timeliness_county.py in 2023-Q2 with its check
-record and 2023-Q3 without one.
+record, 2023-Q3 without one, and 2023-Q4 with nothing but a check record.
 """
 
 from __future__ import annotations
@@ -65,6 +65,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     for quarter, word, with_record in (("2023-Q2", "二季度", True), ("2023-Q3", "三季度", False)):
         folder = landing / quarter / synthetic.COUNTY
         synthetic.write_quarter(folder, word, with_record, reference)
+    write_check_record_xlsx(
+        landing / "2023-Q4" / synthetic.COUNTY / "核查记录(2023-12-20).xlsx",
+        synthetic.check_rows(reference),
+    )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("GONGKAI_LANDING_DIR", str(landing))
         env.setenv("GONGKAI_REFERENCE_DIR", str(reference))
@@ -74,7 +78,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         env.delenv("GONGKAI_COUNTY", raising=False)
         succeeded, check_dates = {}, {}
         with dg.instance_for_test() as instance:
-            for quarter in (SAMPLE, "2023-Q2", "2023-Q3"):
+            for quarter in (SAMPLE, "2023-Q2", "2023-Q3", "2023-Q4"):
                 result = dg.materialize(
                     [raw_quarter, gongkai_dbt_assets],
                     partition_key=quarter,
@@ -93,7 +97,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 
 def test_every_quarter_builds(built: Built) -> None:
-    assert built.runs_succeeded == {SAMPLE: True, "2023-Q2": True, "2023-Q3": True}
+    assert built.runs_succeeded == dict.fromkeys((SAMPLE, "2023-Q2", "2023-Q3", "2023-Q4"), True)
 
 
 def test_the_run_shows_each_check_date_and_where_it_came_from(built: Built) -> None:
@@ -101,6 +105,7 @@ def test_the_run_shows_each_check_date_and_where_it_came_from(built: Built) -> N
         SAMPLE: f"{CHONGXIN} 2020-03-31 (sheet)",
         "2023-Q2": f"{synthetic.COUNTY} 2023-06-26 (sheet)",
         "2023-Q3": "",
+        "2023-Q4": f"{synthetic.COUNTY} 2023-12-20 (file_name)",
     }
 
 
@@ -242,3 +247,19 @@ def test_the_export_reads_the_sheet_records_from_the_mart(built: Built) -> None:
     assert overdue_hint(records, "chongxin-zhengfuban") == (
         "已超期栏目 1 个：政府文件（212 天未更新，时限 184 天）。"
     )
+
+
+def test_a_quarter_with_only_a_check_record_builds_its_timeliness(built: Built) -> None:
+    (summary,) = _rows(
+        built.settings.warehouse_path,
+        "select count(*) as units, sum(items_published) as items,"
+        " sum(columns_overdue + columns_due_soon + columns_empty) > 0 as flagged"
+        " from marts.unit_quarter where quarter = '2023-Q4'",
+    )
+    assert summary == {"units": 6, "items": 0, "flagged": True}
+    (columns,) = _rows(
+        built.settings.warehouse_path,
+        "select count(*) as checked, count(status) as with_status"
+        " from marts.column_timeliness where quarter = '2023-Q4'",
+    )
+    assert columns == {"checked": 24, "with_status": 24}
