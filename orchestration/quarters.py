@@ -44,9 +44,12 @@ class Quarter:
         return f"第{self.chinese}"
 
     @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
     def last_day(self) -> date:
-        following = self.next()
-        return date(following.year, 3 * following.number - 2, 1) - timedelta(days=1)
+        return self.next().first_day - timedelta(days=1)
 
     def previous(self) -> Quarter:
         return (

@@ -77,9 +77,29 @@ create table if not exists raw.source_files (
     sheets varchar not null,
     rows_read integer not null
 );
+
+create table if not exists raw.check_records (
+    county varchar not null,
+    quarter varchar not null,
+    unit_id varchar,
+    unit_name_raw varchar not null,
+    unit_name varchar not null,
+    column_name varchar not null,
+    column_name_raw varchar not null,
+    address varchar not null,
+    last_update date,
+    last_update_raw varchar not null,
+    note varchar,
+    check_date date not null,
+    check_date_source varchar not null,
+    source_file varchar not null,
+    source_sha256 varchar not null,
+    source_sheet varchar not null,
+    source_row integer not null
+);
 """
 
-RAW_TABLES = ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
+RAW_TABLES = ("annex_rows", "annex_totals", "reviewer_assessments", "source_files", "check_records")
 
 
 class WarehouseLocked(RuntimeError):

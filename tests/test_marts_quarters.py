@@ -239,6 +239,8 @@ def test_2020q1_summary(built: Built) -> None:
             "unattributed_items": 0,
             "previous_total_items": None,
             "total_change": None,
+            "units_assessed": 34,
+            "units_rule_agrees_with_reviewer": 17,
         }
     ]
 
@@ -329,6 +331,7 @@ CONTRACT = {
         " reviewer_tier reviewer_list_position reviewer_reason tier tier_rank tier_source"
         " tier_position has_reviewer_assessment tiers_disagree reason"
         " items_published_previous_quarter items_change"
+        " columns_overdue columns_due_soon columns_empty"
     ),
     "column_quarter": (
         "county quarter annex annex_position row_number column_name column_name_raw item_count"
@@ -343,7 +346,7 @@ CONTRACT = {
         "county quarter total_items department_items township_items annex1_declared_total"
         " annex2_declared_total units_checked units_good units_partial units_late"
         " units_tiers_disagree units_without_assessment unattributed_items previous_total_items"
-        " total_change"
+        " total_change units_assessed units_rule_agrees_with_reviewer"
     ),
 }
 
@@ -375,6 +378,10 @@ def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built
             "reviewer_tier_overrides_the_rule_tier",
             "columns_are_due_by_cadence_and_uncatalogued_ones_every_quarter",
             "early_year_columns_are_due_in_the_first_two_quarters_only",
+            "a_quarter_holding_only_a_check_record_is_loaded",
+            "timeliness_status_boundaries",
+            "timeliness_first_matching_rule_decides",
+            "a_county_with_own_timeliness_rules_uses_only_its_own",
         )
     }
     assert invocation.is_successful()

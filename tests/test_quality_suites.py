@@ -29,7 +29,7 @@ SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*.json"))
 
 def test_every_check_has_its_own_suite_file_and_every_file_is_used() -> None:
     assert sorted(check.suite for check in ALL_CHECKS) == sorted(p.stem for p in SUITE_FILES)
-    assert len({check.name for check in ALL_CHECKS}) == len(ALL_CHECKS) == 10
+    assert len({check.name for check in ALL_CHECKS}) == len(ALL_CHECKS) == 11
 
 
 def test_every_suite_has_its_query_beside_it_and_python_holds_no_sql() -> None:
@@ -107,7 +107,13 @@ def test_blocking_checks_and_the_single_warning() -> None:
     assert specs["annex_totals_match"].asset_key == dg.AssetKey(["raw", "annex_totals"])
     assert {c.asset for c in MART_CHECKS} == {
         dg.AssetKey(["marts", m])
-        for m in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+        for m in (
+            "unit_quarter",
+            "column_quarter",
+            "category_quarter",
+            "quarter_summary",
+            "column_timeliness",
+        )
     }
     for spec in specs.values():
         assert (

@@ -16,6 +16,8 @@ RAW_TABLE_DESCRIPTIONS = {
     " / The reviewer's tier per unit, in the published list order.",
     "source_files": "本季度读取的文件及其 SHA-256。"
     " / The files read for the quarter, with their SHA-256.",
+    "check_records": "核查记录：核查日在网站上看到的各单位各栏目最后更新日期（可选）。"
+    " / The check record: each unit's column and its last update as seen on the portal.",
 }
 
 
@@ -81,6 +83,17 @@ def raw_quarter(
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "reviewer_assessments"]),
         metadata={**common, "assessments": sum(s.assessments for s in summaries)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "check_records"]),
+        # Which check date each county's record was judged on, and where it came from.
+        metadata={
+            **common,
+            "check_records": sum(s.check_records for s in summaries),
+            "check_dates": _county_names(
+                [f"{s.county} {d}" for s in summaries for d in s.check_dates]
+            ),
+        },
     )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "source_files"]),

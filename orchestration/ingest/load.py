@@ -9,7 +9,7 @@ from orchestration.ingest.limits import InputLimits
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
 from orchestration.ingest.registry import load_registry
 from orchestration.settings import Settings
-from orchestration.warehouse import connect, ensure_raw_schema, replace_partitions
+from orchestration.warehouse import RAW_TABLES, connect, ensure_raw_schema, replace_partitions
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class CountySummary:
     unattributed_rows: int
     assessments: int
     files: dict[str, str]  # source file -> sha256
+    check_records: int = 0
+    # '2023-06-26 (file_name)' per distinct check date: where the run's check date came from
+    check_dates: tuple[str, ...] = ()
 
 
 def summarise(county: CountyQuarter) -> CountySummary:
@@ -37,6 +40,15 @@ def summarise(county: CountyQuarter) -> CountySummary:
         unattributed_rows=sum(1 for r in county.annex_rows if r["unit_id"] is None),
         assessments=len(county.reviewer_assessments),
         files={f["source_file"]: f["source_sha256"] for f in county.source_files},
+        check_records=len(county.check_records),
+        check_dates=tuple(
+            sorted(
+                {
+                    f"{r['check_date'].isoformat()} ({r['check_date_source']})"
+                    for r in county.check_records
+                }
+            )
+        ),
     )
 
 
@@ -47,7 +59,7 @@ def write_quarter(warehouse: Path, quarter: str, counties: list[CountyQuarter]) 
         ensure_raw_schema(connection)
         connection.execute("begin transaction")
         try:
-            for table in ("annex_rows", "annex_totals", "reviewer_assessments", "source_files"):
+            for table in RAW_TABLES:
                 rows = [row for county in counties for row in getattr(county, table)]
                 replace_partitions(connection, table, keys, rows)
             connection.execute("commit")

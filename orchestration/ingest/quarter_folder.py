@@ -12,6 +12,11 @@ from typing import Any
 
 from orchestration.ingest.annex import AnnexTable, missing_header_problem, parse_annex
 from orchestration.ingest.assessment import AssessmentLine, parse_assessment
+from orchestration.ingest.check_record import (
+    CheckRecordLine,
+    find_check_record_header,
+    parse_check_record,
+)
 from orchestration.ingest.errors import IngestError, Problem
 from orchestration.ingest.headers import (
     ANNEX_REQUIRED,
@@ -48,6 +53,7 @@ class CountyQuarter:
     annex_totals: list[dict[str, Any]] = field(default_factory=list)
     reviewer_assessments: list[dict[str, Any]] = field(default_factory=list)
     source_files: list[dict[str, Any]] = field(default_factory=list)
+    check_records: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +66,8 @@ class _Source:
 class _Found:
     tables: list[tuple[_Source, AnnexTable]] = field(default_factory=list)
     assessments: list[tuple[_Source, str, AssessmentLine]] = field(default_factory=list)
+    check_records: list[tuple[_Source, str, CheckRecordLine]] = field(default_factory=list)
+    check_record_sheets: int = 0
     # Sheets or files that could not be used: a missing annex is then already explained.
     unusable: int = 0
 
@@ -186,6 +194,7 @@ def _read_county(job: _CountyFolder) -> tuple[CountyQuarter, list[Problem]]:
         )
     _annex_rows(found, registry, quarter, relative_folder, result, problems)
     _assessment_rows(found, registry, result, problems)
+    _check_record_rows(found, registry, result, problems)
     return result, problems
 
 
@@ -218,6 +227,15 @@ def _read_file(
             used.append(grid.sheet)
             kinds.add("annex")
             continue
+        record_header = find_check_record_header(grid)
+        if record_header is not None:
+            records = parse_check_record(source.relative, grid, record_header, quarter, problems)
+            found.check_records.extend((source, grid.sheet, line) for line in records)
+            found.check_record_sheets += 1
+            rows_read += len(records)
+            used.append(grid.sheet)
+            kinds.add("check_record")
+            continue
         review_header, _ = find_header(grid.rows, ASSESSMENT_ROLES, ASSESSMENT_REQUIRED)
         if review_header is not None and "column_name" not in review_header.columns:
             lines = parse_assessment(source.relative, grid, review_header, problems)
@@ -235,10 +253,11 @@ def _read_file(
         problems.append(
             Problem(
                 source.relative,
-                "文件中找不到附件表格或核查意见表：附件表头应包含“栏目”“公开数量”“责任单位”，"
-                "核查意见表头应包含“单位”“分档”。",
-                "no annex table or assessment sheet found: an annex header needs 栏目, 公开数量, "
-                "and 责任单位; an assessment header needs 单位 and 分档.",
+                "文件中找不到附件表格、核查意见表或核查记录：附件表头应包含“栏目”“公开数量”“责任单位”，"
+                "核查意见表头应包含“单位”“分档”，核查记录表头应包含“单位”“栏目”“最后更新日期”。",
+                "no annex table, assessment sheet or check record found: an annex header needs "
+                "栏目, 公开数量, and 责任单位; an assessment header needs 单位 and 分档; a check "
+                "record header needs 单位, 栏目 and 最后更新日期.",
             )
         )
     return ",".join(used), rows_read, "+".join(sorted(kinds)) or "none"
@@ -385,6 +404,8 @@ def _annex_rows(
             )
     if undetermined or found.unusable:
         return  # the problem that hides an annex is reported already
+    if not found.tables and found.check_record_sheets:
+        return  # a quarter checked on the portal only: its check record stands alone
     for annex in (1, 2):
         if annex not in seen_annex:
             problems.append(
@@ -435,6 +456,71 @@ def _assessment_rows(
                 "reviewer_tier": line.reviewer_tier,
                 "list_position": positions[line.reviewer_tier],
                 "reason": line.reason,
+                "source_file": source.relative,
+                "source_sha256": source.sha256,
+                "source_sheet": sheet,
+                "source_row": line.source_row,
+            }
+        )
+
+
+def _check_record_rows(
+    found: _Found, registry: CountyRegistry, result: CountyQuarter, problems: list[Problem]
+) -> None:
+    """Resolve each check record row's unit; one row per (unit, column, address)."""
+    seen: dict[tuple[str, str, str], str] = {}
+    for source, sheet, line in found.check_records:
+        at = (source.relative, sheet, line.source_row)
+        resolution = registry.resolve(line.unit_name_raw)
+        if resolution is None:
+            problems.append(
+                Problem(at[0], *_unknown_unit(registry, line.unit_name_raw), at[1], at[2])
+            )
+            continue
+        if resolution.unit_id is None:
+            problems.append(
+                Problem(
+                    at[0],
+                    f"“{line.unit_name_raw}”不是一个单位：核查记录的每一行应属于名录中的一个单位。",
+                    f"{line.unit_name_raw!r} is not a unit: every check record row belongs to a "
+                    "registered unit.",
+                    at[1],
+                    at[2],
+                )
+            )
+            continue
+        key = (resolution.unit_id, line.column_name, line.address)
+        if key in seen:
+            address_zh = f"地址“{line.address}”" if line.address else "未写地址"
+            problems.append(
+                Problem(
+                    at[0],
+                    f"重复的行：单位“{line.unit_name_raw}”的栏目“{line.column_name_raw}”"
+                    f"（{address_zh}）已在{seen[key]}出现。同名栏目请用“地址”列区分。",
+                    f"duplicate row: unit {line.unit_name_raw!r}, column "
+                    f"{line.column_name_raw!r}, address {line.address!r} already appear at "
+                    f"{seen[key]}. Tell columns of the same name apart by their address.",
+                    at[1],
+                    at[2],
+                )
+            )
+            continue
+        seen[key] = f"“{source.relative}”工作表“{sheet}”第{line.source_row}行"
+        result.check_records.append(
+            {
+                "county": result.county,
+                "quarter": result.quarter,
+                "unit_id": resolution.unit_id,
+                "unit_name_raw": line.unit_name_raw,
+                "unit_name": resolution.unit_name,
+                "column_name": line.column_name,
+                "column_name_raw": line.column_name_raw,
+                "address": line.address,
+                "last_update": line.last_update,
+                "last_update_raw": line.last_update_raw,
+                "note": line.note,
+                "check_date": line.check_date.value,
+                "check_date_source": line.check_date.source,
                 "source_file": source.relative,
                 "source_sha256": source.sha256,
                 "source_sheet": sheet,

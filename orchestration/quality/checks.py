@@ -79,6 +79,10 @@ MART_CHECKS = (
         "quarter_totals_match_raw", "quarter_totals", _dbt("marts", "quarter_summary"),
         (RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, _dbt("reference", "units")),
     ),
+    QualityCheck(
+        "check_records_complete", "check_records", _dbt("marts", "column_timeliness"),
+        (dg.AssetKey(["raw", "check_records"]), _dbt("reference", "units")),
+    ),
 )  # fmt: skip
 
 ALL_CHECKS = RAW_CHECKS + MART_CHECKS

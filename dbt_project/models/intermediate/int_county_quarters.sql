@@ -1,4 +1,5 @@
--- Every county-quarter the ingest has loaded, whether its annexes hold rows or only a 合计.
+-- Every county-quarter the ingest has loaded, whether its annexes hold rows or only a 合计, or
+-- the quarter holds only a check record.
 with
 
 annex_rows as (
@@ -7,6 +8,10 @@ annex_rows as (
 
 annex_totals as (
     select * from {{ ref('stg_annex_totals') }}
+),
+
+check_records as (
+    select * from {{ ref('stg_check_records') }}
 ),
 
 loaded as (
@@ -19,6 +24,11 @@ loaded as (
         county,
         quarter
     from annex_totals
+    union
+    select
+        county,
+        quarter
+    from check_records
 ),
 
 final as (

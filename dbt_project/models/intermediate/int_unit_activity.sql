@@ -1,5 +1,6 @@
 -- What each registered unit published in each loaded county-quarter, and which due columns it
--- left without an update. A unit with no annex row that quarter appears with zeros.
+-- left without an update, and (from the check record) how many of its columns are overdue, due
+-- soon or empty. A unit with no annex row or check record row that quarter appears with zeros.
 with
 
 county_quarters as (
@@ -12,6 +13,10 @@ units as (
 
 annex_columns as (
     select * from {{ ref('int_annex_columns') }}
+),
+
+column_timeliness as (
+    select * from {{ ref('int_column_timeliness') }}
 ),
 
 unit_columns as (
@@ -28,6 +33,19 @@ unit_columns as (
     group by county, quarter, unit_id
 ),
 
+unit_timeliness as (
+    select
+        county,
+        quarter,
+        unit_id,
+        count(*) filter (where status = '已超期') as columns_overdue,
+        count(*) filter (where status = '即将超期') as columns_due_soon,
+        count(*) filter (where status = '空栏目') as columns_empty
+    from column_timeliness
+    where unit_id is not null
+    group by county, quarter, unit_id
+),
+
 final as (
     select
         county_quarters.county,
@@ -36,7 +54,10 @@ final as (
         coalesce(unit_columns.items_published, 0) as items_published,
         coalesce(unit_columns.columns_responsible, 0) as columns_responsible,
         coalesce(unit_columns.columns_due, 0) as columns_due,
-        coalesce(unit_columns.due_columns_without_update, 0) as due_columns_without_update
+        coalesce(unit_columns.due_columns_without_update, 0) as due_columns_without_update,
+        coalesce(unit_timeliness.columns_overdue, 0) as columns_overdue,
+        coalesce(unit_timeliness.columns_due_soon, 0) as columns_due_soon,
+        coalesce(unit_timeliness.columns_empty, 0) as columns_empty
     from county_quarters
     inner join units
         on county_quarters.county = units.county
@@ -45,6 +66,11 @@ final as (
             county_quarters.county = unit_columns.county
             and county_quarters.quarter = unit_columns.quarter
             and units.unit_id = unit_columns.unit_id
+    left join unit_timeliness
+        on
+            county_quarters.county = unit_timeliness.county
+            and county_quarters.quarter = unit_timeliness.quarter
+            and units.unit_id = unit_timeliness.unit_id
 )
 
 select * from final

@@ -27,6 +27,9 @@ measured as (
             when 'columns_responsible' then activity.columns_responsible
             when 'columns_due' then activity.columns_due
             when 'due_columns_without_update' then activity.due_columns_without_update
+            when 'columns_overdue' then activity.columns_overdue
+            when 'columns_due_soon' then activity.columns_due_soon
+            when 'columns_empty' then activity.columns_empty
         end as metric_value
     from activity
     inner join rules
@@ -60,6 +63,9 @@ final as (
         activity.columns_responsible,
         activity.columns_due,
         activity.due_columns_without_update,
+        activity.columns_overdue,
+        activity.columns_due_soon,
+        activity.columns_empty,
         first_match.rule_id,
         first_match.tier as rule_tier,
         first_match.tier_rank as rule_tier_rank,

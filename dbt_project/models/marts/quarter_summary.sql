@@ -57,7 +57,11 @@ tier_counts as (
         count(*) filter (where tier_rank = 2) as units_partial,
         count(*) filter (where tier_rank = 3) as units_late,
         count(*) filter (where tiers_disagree) as units_tiers_disagree,
-        count(*) filter (where not has_reviewer_assessment) as units_without_assessment
+        count(*) filter (where not has_reviewer_assessment) as units_without_assessment,
+        count(*) filter (where has_reviewer_assessment) as units_assessed,
+        count(*) filter (
+            where has_reviewer_assessment and not tiers_disagree
+        ) as units_rule_agrees_with_reviewer
     from unit_tiers
     group by county
 ),
@@ -82,7 +86,12 @@ final as (
             when previous_county_quarters.county is not null
                 then coalesce(previous_items.total_items, 0)
         end as previous_total_items,
-        coalesce(current_items.total_items, 0) - previous_total_items as total_change
+        coalesce(current_items.total_items, 0) - previous_total_items as total_change,
+        -- appended, so the columns before keep their place in the mart contract
+        coalesce(tier_counts.units_assessed, 0) as units_assessed,
+        coalesce(
+            tier_counts.units_rule_agrees_with_reviewer, 0
+        ) as units_rule_agrees_with_reviewer
     from county_quarters
     left join item_totals as current_items
         on

@@ -37,7 +37,11 @@ final as (
         unit_tiers.tiers_disagree,
         unit_tiers.reason,
         previous_activity.items_published as items_published_previous_quarter,
-        unit_tiers.items_published - previous_activity.items_published as items_change
+        unit_tiers.items_published - previous_activity.items_published as items_change,
+        -- appended, so the columns before keep their place in the mart contract
+        unit_tiers.columns_overdue,
+        unit_tiers.columns_due_soon,
+        unit_tiers.columns_empty
     from unit_tiers
     left join previous_activity
         on

@@ -1,0 +1,28 @@
+with
+
+source as (
+    select * from {{ source('raw', 'check_records') }}
+),
+
+final as (
+    select
+        county,
+        quarter,
+        unit_id,
+        unit_name_raw,
+        unit_name,
+        column_name,
+        column_name_raw,
+        address,
+        last_update,
+        check_date,
+        check_date_source,
+        nullif(trim(note), '') as note,
+        source_file,
+        source_sha256,
+        source_sheet,
+        source_row
+    from source
+)
+
+select * from final

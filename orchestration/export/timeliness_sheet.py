@@ -1,0 +1,202 @@
+"""The 栏目时效 sheet of the review workbook, and the overdue hint of the draft's 【审核提示】.
+
+The sheet lists the columns a clerk must chase (已超期, 即将超期, 空栏目), overdue first and the
+longest silence first, printable on A4 landscape with the header on every page. The records come
+from marts.column_timeliness; the status logic stays in dbt and is only read here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from orchestration.quarters import Quarter
+
+if TYPE_CHECKING:
+    import duckdb
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+SHEET_TITLE = "栏目时效"
+OVERDUE, DUE_SOON, EMPTY, NORMAL = "已超期", "即将超期", "空栏目", "正常"
+# The order a clerk works through the list in; 正常 columns are not listed.
+LISTED_STATUSES = (OVERDUE, DUE_SOON, EMPTY)
+HEADERS = (
+    ("序号", 6),
+    ("单位", 18),
+    ("栏目", 24),
+    ("栏目地址", 30),
+    ("状态", 10),
+    ("最后更新日期", 13),
+    ("未更新天数", 11),
+    ("时限（天）", 11),
+    ("时效规则", 40),
+)
+FONT_NAME = "宋体"
+BODY_SIZE = 10  # >= 9 pt: still readable on A4 landscape
+HINT_COLUMNS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ColumnTimeliness:
+    """One checked column of one unit, as marts.column_timeliness holds it."""
+
+    unit_id: str | None
+    unit_name: str
+    display_order: int | None
+    column_name: str
+    address: str
+    last_update: date | None
+    check_date: date
+    days_since_update: int | None
+    limit_days: int | None
+    warn_days: int | None
+    rule_description: str | None
+    status: str | None
+
+
+def read_column_timeliness(
+    connection: duckdb.DuckDBPyConnection, county: str, quarter: Quarter
+) -> list[ColumnTimeliness]:
+    """Every checked column of the county-quarter, in the sheet's order (empty: no record)."""
+    cursor = connection.execute(
+        """
+        select
+            timeliness.unit_id, timeliness.unit_name, units.display_order,
+            timeliness.column_name, timeliness.address, timeliness.last_update,
+            timeliness.check_date, timeliness.days_since_update, timeliness.limit_days,
+            timeliness.warn_days, timeliness.rule_description, timeliness.status
+        from marts.column_timeliness as timeliness
+        left join marts.unit_quarter as units
+            on timeliness.county = units.county
+            and timeliness.quarter = units.quarter
+            and timeliness.unit_id = units.unit_id
+        where timeliness.county = ? and timeliness.quarter = ?
+        """,
+        [county, quarter.key],
+    )
+    return sorted((ColumnTimeliness(*row) for row in cursor.fetchall()), key=_work_order)
+
+
+def _work_order(record: ColumnTimeliness) -> tuple[int, int, int, str, str]:
+    """已超期, 即将超期, 空栏目, then the rest; most days first; then registry order."""
+    statuses = (*LISTED_STATUSES, NORMAL)
+    rank = statuses.index(record.status) if record.status in statuses else len(statuses)
+    return (
+        rank,
+        -(record.days_since_update or 0),
+        record.display_order if record.display_order is not None else 1_000_000,
+        record.column_name,
+        record.address,
+    )
+
+
+def listed(records: list[ColumnTimeliness]) -> list[ColumnTimeliness]:
+    """The columns the sheet lists (已超期, 即将超期, 空栏目), in the order a clerk works them."""
+    return sorted((r for r in records if r.status in LISTED_STATUSES), key=_work_order)
+
+
+def add_timeliness_sheet(
+    workbook: Workbook, county: str, quarter: Quarter, records: list[ColumnTimeliness]
+) -> int:
+    """Append the 栏目时效 sheet; returns how many columns it lists."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    from orchestration.export.workbook import set_value
+
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    rows = listed(records)
+    check_dates = sorted({r.check_date for r in records})
+    dates_text = "、".join(d.isoformat() for d in check_dates) or "无"
+    title = f"{county}{quarter.chinese_ordinal}政府信息公开栏目时效情况"
+    counts = "，".join(
+        f"{status} {sum(1 for r in rows if r.status == status)} 个" for status in LISTED_STATUSES
+    )
+    intro = (
+        f"核查日期：{dates_text}。共核查栏目 {len(records)} 个，其中{counts}。"
+        "未更新天数达到时限即为已超期。"
+        if records
+        else "本季度没有核查记录（核查记录表：单位、栏目、最后更新日期），无法判断栏目时效。"
+    )
+    width = len(HEADERS)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    for row_index, (text, size) in enumerate(((title, 16), (intro, BODY_SIZE)), start=1):
+        sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=width)
+        cell = sheet.cell(row=row_index, column=1)
+        set_value(cell, text)
+        cell.font = Font(name=FONT_NAME, size=size, bold=row_index == 1, charset=134)
+        cell.alignment = Alignment(
+            horizontal="center" if row_index == 1 else "left", wrap_text=True
+        )
+    header_row = 3
+    for column, (label, column_width) in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=header_row, column=column)
+        set_value(cell, label)
+        cell.font = Font(name=FONT_NAME, size=BODY_SIZE, bold=True, charset=134)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(column)].width = column_width
+    body = Font(name=FONT_NAME, size=BODY_SIZE, charset=134)
+    for number, record in enumerate(rows, start=1):
+        values = (
+            number,
+            record.unit_name,
+            record.column_name,
+            record.address,
+            record.status,
+            record.last_update,
+            record.days_since_update,
+            record.limit_days,
+            record.rule_description,
+        )
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=header_row + number, column=column)
+            set_value(cell, value)
+            cell.font = body
+            cell.alignment = wrap
+            cell.border = border
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+    _make_printable(sheet, header_row, header_row + len(rows))
+    return len(rows)
+
+
+def _make_printable(sheet: Worksheet, header_row: int, last_row: int) -> None:
+    """A4 landscape, one page wide, header on every page; frozen header and a filter on screen."""
+    from openpyxl.utils import get_column_letter
+
+    width = len(HEADERS)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last_row, header_row)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+
+
+def overdue_hint(records: list[ColumnTimeliness], unit_id: str) -> str | None:
+    """'已超期栏目 2 个：政府文件（212 天未更新，时限 184 天）、…' for the draft, or None."""
+    overdue = [r for r in listed(records) if r.unit_id == unit_id and r.status == OVERDUE]
+    if not overdue:
+        return None
+    shown = "、".join(
+        f"{r.column_name}（{r.days_since_update} 天未更新，时限 {r.limit_days} 天）"
+        for r in overdue[:HINT_COLUMNS_SHOWN]
+    )
+    more = "等" if len(overdue) > HINT_COLUMNS_SHOWN else ""
+    return f"已超期栏目 {len(overdue)} 个：{shown}{more}。"
+
+
+AGREEMENT_LABEL = "规则分档与核查意见一致的单位"
+
+
+def agreement_figure(units_assessed: int, units_rule_agrees_with_reviewer: int) -> tuple[str, str]:
+    """The 汇总 line for quarter_summary's agreement figure: ('…一致的单位', '17 / 34')."""
+    return AGREEMENT_LABEL, f"{units_rule_agrees_with_reviewer} / {units_assessed}"
