@@ -41,15 +41,18 @@ class ReferenceDataError(IngestError):
 
 
 def validate_reference(reference_dir: Path) -> list[Problem]:
-    """Every problem of the reference folder; an empty list means a run may start."""
+    """Every problem of the reference folder; an empty list means a run may start.
+
+    A file that cannot be read at all is reported alone: checking the others against its missing
+    rows would only bury it under problems that are not there."""
     files, problems = read_reference_files(reference_dir)
-    return problems + check_reference(files)
+    return problems or check_reference(files)
 
 
 def load_reference(reference_dir: Path) -> ReferenceFiles:
     """The reference files, validated; raises ReferenceDataError listing every problem."""
     files, problems = read_reference_files(reference_dir)
-    problems += check_reference(files)
+    problems = problems or check_reference(files)
     if problems:
         raise ReferenceDataError(reference_dir, problems)
     return files
