@@ -60,7 +60,7 @@ class CountyRegistry:
         return None
 
     def _candidates(self, name: str) -> list[str]:
-        """The name, then without a leading county name ('崇信县财政局') or '县' ('县财政局')."""
+        """The name, then without a leading county name ('某县财政局') or '县' ('县财政局')."""
         candidates = [name]
         county = normalise(self.county)
         if name.startswith(county) and len(name) > len(county):

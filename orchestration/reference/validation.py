@@ -16,7 +16,7 @@ from orchestration.ingest.text import normalise
 from orchestration.reference.files import Record, ReferenceFiles, read_reference_files
 from orchestration.reference.metrics import ALWAYS, tier_metrics
 
-# The fields an annex title pattern may use: {county}{quarter_ordinal} -> 崇信县第一季度.
+# The fields an annex title pattern may use: {county}{quarter_ordinal} -> 某县第一季度.
 TITLE_FIELDS = ("county", "year", "quarter_ordinal", "quarter_chinese")
 COMPARISONS = ("<", "<=", "=", ">=", ">")
 TIER_RANKS = (1, 2, 3)
