@@ -99,7 +99,7 @@ def registry_from(files: ReferenceFiles) -> Registry:
             row["county"],
             row["unit_id"],
             row["unit_name"],
-            row["unit_short_name"] or row["unit_name"],
+            row["unit_short_name"],
             row["unit_kind"],
         )
         registry = counties[unit.county]

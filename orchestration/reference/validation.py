@@ -219,6 +219,7 @@ def _units(files: ReferenceFiles, known: _Known, problems: list[Problem]) -> Non
         county = _county(row, known, problems)
         unit_id = _required(row, "unit_id", problems)
         _required(row, "unit_name", problems)
+        _required(row, "unit_short_name", problems)
         kind = _required(row, "unit_kind", problems)
         order = _whole(row, "display_order", problems)
         if county is None:
