@@ -16,7 +16,13 @@ from orchestration.reference.onboarding import onboard
 from orchestration.reference.validation import validate_reference
 from orchestration.settings import REFERENCE_DIR, Settings
 from tests.factories.annex_workbooks import AnnexRow
-from tests.factories.county_shapes import TOWNSHIP_COUNTY, TOWNSHIP_ROWS, write_township_quarter
+from tests.factories.county_shapes import (
+    THREE_ANNEX_COUNTY,
+    TOWNSHIP_COUNTY,
+    TOWNSHIP_ROWS,
+    write_three_annex_quarter,
+    write_township_quarter,
+)
 
 Q2 = Quarter(2020, 2)
 
@@ -191,3 +197,23 @@ def test_the_cli_says_in_chinese_what_it_added_and_what_to_review(
         assert expected in printed, printed
     assert main(["--county", TOWNSHIP_COUNTY, "--quarter", Q2.key]) == 0
     assert "没有需要添加的内容" in capsys.readouterr().out
+
+
+def test_a_later_quarter_finds_its_annexes_without_marks(settings: Settings) -> None:
+    shutil.rmtree(settings.reference_dir)
+    q3 = Q2.next()
+    write_three_annex_quarter(settings.landing_dir / Q2.key, Q2)
+    onboard(settings.reference_dir, settings.landing_dir, THREE_ANNEX_COUNTY, Q2)
+    for path in write_three_annex_quarter(settings.landing_dir / q3.key, q3):
+        path.rename(path.with_name(path.name.split("-", 1)[1]))  # 附件N- dropped from every name
+    again = onboard(settings.reference_dir, settings.landing_dir, THREE_ANNEX_COUNTY, q3)
+    assert again.added == {}
+
+
+def test_a_one_table_county_keeps_its_annex_when_the_clerk_renamed_its_subject(
+    township: Settings,
+) -> None:
+    onboard(township.reference_dir, township.landing_dir, TOWNSHIP_COUNTY, Q2)
+    annexes = township.reference_dir / "annexes.csv"
+    annexes.write_text(annexes.read_text(encoding="utf-8").replace(",乡镇,", ",乡镇街道,"), "utf-8")
+    assert onboard(township.reference_dir, township.landing_dir, TOWNSHIP_COUNTY, Q2).added == {}

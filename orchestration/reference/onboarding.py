@@ -104,12 +104,26 @@ def _annex_tables(landing_dir: Path, folder: Path, result: Onboarding) -> list[A
     return tables
 
 
-def _numbered(tables: list[AnnexTable]) -> list[tuple[int, AnnexTable]]:
-    """Each table's annex: its 附件N mark, else the next free number in file order."""
-    taken = {t.annex_mark for t in tables if t.annex_mark is not None}
+def _numbered(
+    tables: list[AnnexTable], county: str, declared: dict[str, int]
+) -> list[tuple[int, AnnexTable]]:
+    """Each table's annex: its 附件N mark, else the declared annex whose subject its title names,
+    else (one table, one declared annex) that annex, else the next free number in file order."""
+    only = set(declared.values())
+    if len(tables) == 1 and len(only) == 1 and tables[0].annex_mark is None:
+        return [(only.pop(), tables[0])]
+    marks = {
+        id(t): t.annex_mark if t.annex_mark is not None else declared.get(_subject(t, county))
+        for t in tables
+    }
+    taken = {mark for mark in marks.values() if mark is not None} | set(declared.values())
     free = (n for n in range(1, len(tables) + len(taken) + 1) if n not in taken)
-    numbered = [(t.annex_mark if t.annex_mark is not None else next(free), t) for t in tables]
+    numbered = [(marks[id(t)] or next(free), t) for t in tables]
     return sorted(numbered, key=lambda pair: pair[0])
+
+
+def _subject(table: AnnexTable, county: str) -> str:
+    return guess_subject(table.title, county) or ""
 
 
 class _Planner:
@@ -122,7 +136,9 @@ class _Planner:
             name: [r for r in rows if r["county"] == county] for name, rows in files.tables.items()
         }
         self.has_county = bool(mine["counties.csv"])
-        self.annexes = {int(r["annex"]) for r in mine["annexes.csv"] if r["annex"].isdigit()}
+        self.annexes = {
+            r["subject"]: int(r["annex"]) for r in mine["annexes.csv"] if r["annex"].isdigit()
+        }
         self.kinds = {r["unit_kind"] for r in mine["unit_kinds.csv"]}
         self.kind_order = _next(r["kind_order"] for r in mine["unit_kinds.csv"])
         self.display_order = _next(r["display_order"] for r in mine["units.csv"])
@@ -224,7 +240,7 @@ def _plan(
 ) -> None:
     planner = _Planner(files, county, result)
     planner.county_row()
-    for annex, table in _numbered(tables):
+    for annex, table in _numbered(tables, county, planner.annexes):
         new_kinds: list[str] = []
         for line in table.lines:
             kind = planner.unit(line.unit_name_raw)
@@ -233,9 +249,9 @@ def _plan(
             planner.column(annex, line.column_name, line.note)
         for kind in new_kinds:
             planner.kind(annex, kind)
-        if annex not in planner.annexes:
-            planner.annexes.add(annex)
-            _declare_annex(county, quarter, annex, table, new_kinds, result)
+        if annex not in planner.annexes.values():
+            subject = _declare_annex(county, quarter, annex, table, new_kinds, result)
+            planner.annexes[subject] = annex
     if "columns.csv" in result.added:
         result.review.append(
             f"新栏目的主题（topic_group）记为“{DEFAULT_TOPIC_GROUP}”，更新周期按备注判断"
@@ -255,7 +271,7 @@ def _declare_annex(
     table: AnnexTable,
     kinds: list[str],
     result: Onboarding,
-) -> None:
+) -> str:
     subject = guess_subject(table.title, county) or (kinds[0] if kinds else f"附件{annex}")
     pattern = (
         title_pattern(table.title, county, quarter)
@@ -270,6 +286,7 @@ def _declare_annex(
         f"附件{annex}（“{table.file}”）：简称“{subject}”，标题模板“{pattern}”，"
         "请在 annexes.csv 中核对。"
     )
+    return subject
 
 
 def _next(values: Iterable[str]) -> int:
