@@ -248,3 +248,24 @@ def test_a_one_annex_county_needs_no_second_annex(settings: Settings) -> None:
     _second_county(reference)
     _append(reference, "units.csv", "示范县,shifan-1,城关镇,城关镇,乡镇,1")
     assert validate_reference(reference) == []
+
+
+def test_a_run_with_a_broken_reference_fails_at_ingest_with_the_problem(
+    sample_settings: Settings,
+) -> None:
+    import dagster as dg
+
+    from orchestration.ingest.assets import raw_quarter
+
+    ingest_quarter(sample_settings, QUARTER)
+    before = _raw(sample_settings)
+    row = _unknown_kind(sample_settings.reference_dir)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [raw_quarter], partition_key=QUARTER, instance=instance, raise_on_error=False
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    described = failure.step_failure_data.user_failure_data.description
+    assert f"units.csv”，第{row}行：单位类别“街道”未在 unit_kinds.csv 中为崇信县登记" in described
+    assert _raw(sample_settings) == before
