@@ -165,6 +165,8 @@ def test_a_township_only_county_has_one_annex_and_its_own_kinds(built: Built) ->
     assert [c["category"] for c in categories if c["category_type"] == "annex"] == ["附件1"]
     (summary,) = _of(built.final, "quarter_summary", Q2)
     assert (summary["total_items"], summary["units_checked"]) == (15, 5)
+    assert (summary["department_items"], summary["township_items"]) == (15, 0)
+    assert summary["annex2_declared_total"] is None
     tiers = {u["unit_name"]: u["tier"] for u in _of(built.final, "unit_quarter", Q2)}
     assert tiers["西河乡"] == "更新不及时"  # nothing published: the default rule
     assert tiers["北湖街道"] == "更新情况较好"
@@ -182,7 +184,12 @@ def test_a_county_with_three_annexes(built: Built) -> None:
         (c["category"], c["items_published"]) for c in categories if c["category_type"] == "annex"
     ] == [("附件1", 5), ("附件2", 2), ("附件3", 3)]
     (summary,) = _of(built.final, "quarter_summary", Q3)
-    assert summary["total_items"] == 10
+    # The two-annex columns are the first and second annex; the third is in annex_quarter.
+    assert (summary["total_items"], summary["department_items"], summary["township_items"]) == (
+        10,
+        5,
+        2,
+    )
 
 
 def test_a_declared_annex_without_rows_sums_to_zero_not_null(built: Built) -> None:

@@ -1,4 +1,5 @@
--- Each quarter's total equals the sum of every category type and of the units plus unattributed.
+-- Each quarter's total equals the sum of every category type, of the units plus unattributed,
+-- and of the county's declared annexes.
 with
 
 summary as (
@@ -11,6 +12,19 @@ categories as (
 
 units as (
     select * from {{ ref('unit_quarter') }}
+),
+
+annexes as (
+    select * from {{ ref('annex_quarter') }}
+),
+
+annex_sums as (
+    select
+        county,
+        quarter,
+        sum(items_published) as items_published
+    from annexes
+    group by county, quarter
 ),
 
 category_sums as (
@@ -49,10 +63,14 @@ final as (
         on
             summary.county = unit_sums.county
             and summary.quarter = unit_sums.quarter
+    left join annex_sums
+        on
+            summary.county = annex_sums.county
+            and summary.quarter = annex_sums.quarter
     where
         category_sums.items_published is distinct from summary.total_items
         or unit_sums.items_published + summary.unattributed_items != summary.total_items
-        or summary.department_items + summary.township_items != summary.total_items
+        or annex_sums.items_published is distinct from summary.total_items
 )
 
 select * from final

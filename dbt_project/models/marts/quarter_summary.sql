@@ -39,7 +39,7 @@ item_totals as (
 ),
 
 -- The two-annex columns the export reads today, derived from the county's declared annexes
--- (annex_quarter is the general form): its first declared annex, and all the others together.
+-- (annex_quarter is the general form, also for a third annex): its first and second annex.
 ranked_annexes as (
     select
         *,
@@ -54,7 +54,7 @@ annex_figures as (
             coalesce(sum(items_published) filter (where annex_rank = 1), 0) as integer
         ) as department_items,
         cast(
-            coalesce(sum(items_published) filter (where annex_rank > 1), 0) as integer
+            coalesce(sum(items_published) filter (where annex_rank = 2), 0) as integer
         ) as township_items,
         max(declared_total) filter (where annex_rank = 1) as annex1_declared_total,
         max(declared_total) filter (where annex_rank = 2) as annex2_declared_total
