@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from orchestration.ingest.errors import IngestError
 from orchestration.partitions import quarter_of, quarterly_partitions
 from orchestration.resources import WarehouseRun
 
@@ -21,13 +22,13 @@ RAW_TABLE_DESCRIPTIONS = {
 }
 
 
-def _problems_table(error: Exception) -> dg.MetadataValue:
-    from orchestration.ingest.errors import IngestError
-
-    problems = error.problems if isinstance(error, IngestError) else []
+def failure_naming_the_problems(error: IngestError) -> dg.Failure:
+    """A step failure that leads with every problem (file, sheet, row), as text and as a table."""
     lines = ["| 文件 | 工作表 | 行 | 问题 |", "|---|---|---|---|"]
-    lines += [f"| {p.file} | {p.sheet or ''} | {p.row or ''} | {p.zh} |" for p in problems]
-    return dg.MetadataValue.md("\n".join(lines))
+    lines += [f"| {p.file} | {p.sheet or ''} | {p.row or ''} | {p.zh} |" for p in error.problems]
+    return dg.Failure(
+        description=str(error), metadata={"问题 / problems": dg.MetadataValue.md("\n".join(lines))}
+    )
 
 
 @dg.multi_asset(
@@ -48,7 +49,6 @@ def _problems_table(error: Exception) -> dg.MetadataValue:
 def raw_quarter(
     context: dg.AssetExecutionContext, warehouse: WarehouseRun
 ) -> Iterator[dg.MaterializeResult]:
-    from orchestration.ingest.errors import IngestError
     from orchestration.ingest.load import ingest_quarter
     from orchestration.settings import Settings
 
@@ -56,9 +56,7 @@ def raw_quarter(
     try:
         summaries = ingest_quarter(Settings.from_env(), quarter, warehouse.path)
     except IngestError as error:
-        raise dg.Failure(
-            description=str(error), metadata={"问题 / problems": _problems_table(error)}
-        ) from error
+        raise failure_naming_the_problems(error) from error
     files = {name: sha for summary in summaries for name, sha in summary.files.items()}
     common = {"quarter": quarter, "counties": _county_names([s.county for s in summaries])}
     yield dg.MaterializeResult(

@@ -151,7 +151,16 @@ def _build_unless_unchanged(
     dagster_dbt_translator=GongkaiDbtTranslator(),
 )
 def reference_data(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
-    """The reference seeds and the models built from them alone."""
+    """The reference seeds and the models built from them alone, once the reference files have
+    passed their checks (a problem is named by file and row before dbt sees the file)."""
+    from orchestration.ingest.assets import failure_naming_the_problems
+    from orchestration.reference.validation import ReferenceDataError, load_reference
+    from orchestration.settings import Settings
+
+    try:
+        load_reference(Settings.from_env().reference_dir)
+    except ReferenceDataError as error:
+        raise failure_naming_the_problems(error) from error
     yield from _build_unless_unchanged(context, warehouse, "reference_data")
 
 
