@@ -6,14 +6,27 @@ quarter_counties as (
     select county from counties_of_quarter($quarter)
 ),
 
+empty_annexes as (
+    select
+        county,
+        annex
+    from empty_annexes($quarter)
+),
+
+-- a column of an annex the clerk submitted empty had no update: it is not missing
 due_columns as (
     select column_cadence.*
     from intermediate.int_column_cadence as column_cadence
     inner join quarter_counties
         on column_cadence.county = quarter_counties.county
+    left join empty_annexes
+        on
+            column_cadence.county = empty_annexes.county
+            and column_cadence.annex = empty_annexes.annex
     where
         column_cadence.quarter_number = $quarter_number
         and column_cadence.is_due
+        and empty_annexes.annex is null
 ),
 
 present as (

@@ -10,22 +10,30 @@ raw_totals as (
     select
         county,
         sum(item_count) as total,
-        sum(item_count) filter (where annex = 1) as annex1,
-        sum(item_count) filter (where annex = 2) as annex2,
         sum(item_count) filter (where unit_id is null) as unattributed
     from raw.annex_rows
     where quarter = $quarter
     group by county
 ),
 
+raw_annexes as (
+    select
+        county,
+        annex,
+        sum(item_count) as items
+    from raw.annex_rows
+    where quarter = $quarter
+    group by county, annex
+),
+
 declared as (
     select
         county,
-        max(declared_total) filter (where annex = 1) as annex1,
-        max(declared_total) filter (where annex = 2) as annex2
+        annex,
+        max(declared_total) as declared_total
     from raw.annex_totals
     where quarter = $quarter
-    group by county
+    group by county, annex
 ),
 
 registry as (
@@ -41,28 +49,65 @@ summary as (
     where quarter = $quarter
 ),
 
+annex_marts as (
+    select * from marts.annex_quarter
+    where quarter = $quarter
+),
+
+-- every annex the raw rows, the 合计 rows or the mart know of, per checked county
+annexes as (
+    select
+        county,
+        annex
+    from raw_annexes
+    union
+    select
+        county,
+        annex
+    from declared
+    union
+    select
+        county,
+        annex
+    from annex_marts
+),
+
+annex_figures as (
+    select
+        annexes.county,
+        annexes.annex,
+        coalesce(raw_annexes.items, 0)::bigint as raw_items,
+        declared.declared_total::bigint as declared_total,
+        annex_marts.items_published::bigint as mart_items,
+        annex_marts.declared_total::bigint as mart_declared_total
+    from annexes
+    inner join quarter_counties
+        on annexes.county = quarter_counties.county
+    left join raw_annexes
+        on annexes.county = raw_annexes.county and annexes.annex = raw_annexes.annex
+    left join declared
+        on annexes.county = declared.county and annexes.annex = declared.annex
+    left join annex_marts
+        on annexes.county = annex_marts.county and annexes.annex = annex_marts.annex
+),
+
 base as (
     select
         quarter_counties.county,
         coalesce(raw_totals.total, 0)::bigint as raw_total,
-        coalesce(raw_totals.annex1, 0)::bigint as raw_annex1,
-        coalesce(raw_totals.annex2, 0)::bigint as raw_annex2,
         coalesce(raw_totals.unattributed, 0)::bigint as raw_unattributed,
-        declared.annex1::bigint as declared_annex1,
-        declared.annex2::bigint as declared_annex2,
         coalesce(registry.units, 0)::bigint as registered_units,
         summary.total_items::bigint as total_items,
-        summary.department_items::bigint as annex1_items,
-        summary.township_items::bigint as annex2_items,
-        summary.annex1_declared_total::bigint as annex1_declared_total,
-        summary.annex2_declared_total::bigint as annex2_declared_total,
         summary.units_checked::bigint as units_checked,
-        summary.unattributed_items::bigint as unattributed_items
+        summary.unattributed_items::bigint as unattributed_items,
+        (
+            select coalesce(sum(annex_marts.items_published), 0)
+            from annex_marts
+            where annex_marts.county = quarter_counties.county
+        )::bigint as annexes_items
     from quarter_counties
     left join raw_totals
         on quarter_counties.county = raw_totals.county
-    left join declared
-        on quarter_counties.county = declared.county
     left join registry
         on quarter_counties.county = registry.county
     left join summary
@@ -72,6 +117,7 @@ base as (
 measures as (
     select
         county,
+        0 as annex,
         1 as measure,
         '全县公开总数' as item,
         raw_total as expected,
@@ -80,47 +126,35 @@ measures as (
     union all
     select
         county,
+        0 as annex,
         2 as measure,
-        '附件1公开数量' as item,
-        raw_annex1 as expected,
-        annex1_items as found
-    from base
-    union all
-    select
-        county,
-        3 as measure,
-        '附件2公开数量' as item,
-        raw_annex2 as expected,
-        annex2_items as found
-    from base
-    union all
-    select
-        county,
-        4 as measure,
-        '附件1 + 附件2 = 全县总数' as item,
-        annex1_items + annex2_items as expected,
+        '各附件之和 = 全县总数' as item,
+        annexes_items as expected,
         total_items as found
     from base
     union all
     select
         county,
+        annex,
+        3 as measure,
+        '附件' || annex || '公开数量' as item,
+        raw_items as expected,
+        mart_items as found
+    from annex_figures
+    union all
+    select
+        county,
+        annex,
+        4 as measure,
+        '附件' || annex || '声明的合计' as item,
+        declared_total as expected,
+        mart_declared_total as found
+    from annex_figures
+    union all
+    select
+        county,
+        99 as annex,
         5 as measure,
-        '附件1声明的合计' as item,
-        declared_annex1 as expected,
-        annex1_declared_total as found
-    from base
-    union all
-    select
-        county,
-        6 as measure,
-        '附件2声明的合计' as item,
-        declared_annex2 as expected,
-        annex2_declared_total as found
-    from base
-    union all
-    select
-        county,
-        7 as measure,
         '参加核查的单位数' as item,
         registered_units as expected,
         units_checked as found
@@ -128,7 +162,8 @@ measures as (
     union all
     select
         county,
-        8 as measure,
+        99 as annex,
+        6 as measure,
         '未归属单位的公开数量' as item,
         raw_unattributed as expected,
         unattributed_items as found
@@ -146,9 +181,10 @@ final as (
         null::varchar as "column",
         expected,
         found,
+        annex,
         measure
     from measures
 )
 
-select * exclude (measure) from final
-order by county, measure
+select * exclude (annex, measure) from final
+order by county, annex, measure

@@ -6,6 +6,14 @@ quarter_counties as (
     select county from counties_of_quarter($quarter)
 ),
 
+empty_annexes as (
+    select
+        county,
+        annex
+    from empty_annexes($quarter)
+),
+
+-- a unit listed by an annex the clerk submitted empty published nothing: it is not missing
 registered as (
     select
         units.county,
@@ -15,6 +23,11 @@ registered as (
     from reference.units as units
     inner join quarter_counties
         on units.county = quarter_counties.county
+    left join reference.unit_kinds as kinds
+        on units.county = kinds.county and units.unit_kind = kinds.unit_kind
+    left join empty_annexes
+        on kinds.county = empty_annexes.county and kinds.annex = empty_annexes.annex
+    where empty_annexes.annex is null
 ),
 
 non_units as (

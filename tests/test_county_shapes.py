@@ -65,12 +65,15 @@ class Built:
     final: Snapshot
 
 
+def _failures(result: object) -> list[str]:
+    return [str(e.message) for e in result.all_events if e.is_failure]  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     import dagster as dg
 
-    from orchestration.ingest.assets import raw_quarter
-    from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
+    from tests.pipeline import materialize_quarter
 
     root = tmp_path_factory.mktemp("shapes")
     reference = shutil.copytree(REFERENCE_DIR, root / "reference")
@@ -91,14 +94,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
         def run(quarter: Quarter, county: str) -> Snapshot:
             env.setenv("GONGKAI_COUNTY", county)  # flat folders: the quarter's one county
-            result = dg.materialize(
-                [raw_quarter, gongkai_dbt_assets],
-                partition_key=quarter.key,
-                resources={"dbt": dbt_resource()},
-                instance=instance,
-                raise_on_error=False,
-            )
-            assert result.success, (quarter, county)
+            # the whole run, as `make run` does it: ingest, dbt, the GX gate, export, publish
+            result = materialize_quarter(quarter.key, instance=instance)
+            assert result.success, (quarter, county, _failures(result))
             return _snapshot(settings.warehouse_path)
 
         with dg.instance_for_test() as instance:
@@ -211,7 +209,7 @@ def three_annex(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
     write_three_annex_quarter(settings.landing_dir / Q3.key, Q3)
     onboard(settings.reference_dir, settings.landing_dir, THREE_ANNEX_COUNTY, Q3)
     monkeypatch.setenv("GONGKAI_COUNTY", THREE_ANNEX_COUNTY)
-    return settings
+    return Settings.from_env()
 
 
 def test_a_quarter_missing_a_declared_annex_is_refused(three_annex: Settings) -> None:

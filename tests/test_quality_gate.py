@@ -470,7 +470,7 @@ def test_a_category_total_that_disagrees_with_the_annexes_blocks_the_export(
     assert_export_blocked(result, previous_export)
 
 
-def test_a_quarter_total_that_is_not_departments_plus_townships_blocks_the_export(
+def test_a_quarter_total_that_is_not_the_sum_of_its_annexes_blocks_the_export(
     clean_run: CleanRun, settings: Settings, previous_export: Path
 ) -> None:
     clean_warehouse(
@@ -483,7 +483,7 @@ def test_a_quarter_total_that_is_not_departments_plus_townships_blocks_the_expor
     rows = offending_rows(evaluations(result)["quarter_totals_match_raw"])
     assert [(r["核对项"], r["应为"], r["实际"]) for r in rows] == [
         ("全县公开总数", "262", "263"),
-        ("附件1 + 附件2 = 全县总数", "262", "263"),
+        ("各附件之和 = 全县总数", "262", "263"),
     ]
     assert_export_blocked(result, previous_export)
 

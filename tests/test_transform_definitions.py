@@ -145,6 +145,7 @@ def test_dbt_assets_are_keyed_and_grouped_by_layer_and_split_by_partitioning() -
     assert raw == {
         "raw/annex_rows",
         "raw/annex_totals",
+        "raw/check_records",
         "raw/reviewer_assessments",
         "raw/source_files",
     }

@@ -31,6 +31,11 @@ def failure_naming_the_problems(error: IngestError) -> dg.Failure:
     )
 
 
+# The registry the ingest resolves names with: the run checks it (as the seeds) before any
+# spreadsheet is read, so a broken reference file stops the run here, naming its row.
+REGISTRY_SEEDS = ("counties", "annexes", "unit_kinds", "units", "unit_aliases", "non_units")
+
+
 @dg.multi_asset(
     name="raw_quarter",
     specs=[
@@ -39,6 +44,7 @@ def failure_naming_the_problems(error: IngestError) -> dg.Failure:
             description=description,
             group_name="ingest",
             kinds={"duckdb", "excel"},
+            deps=[dg.AssetKey(["reference", seed]) for seed in REGISTRY_SEEDS],
         )
         for table, description in RAW_TABLE_DESCRIPTIONS.items()
     ],

@@ -47,7 +47,10 @@ RAW_CHECKS = (
     ),
     QualityCheck(
         "units_covered", "unit_coverage", RAW_ANNEX_ROWS,
-        (RAW_ANNEX_TOTALS, _dbt("reference", "units"), _dbt("reference", "non_units")),
+        (
+            RAW_ANNEX_TOTALS, _dbt("reference", "units"), _dbt("reference", "non_units"),
+            _dbt("reference", "unit_kinds"),
+        ),
     ),
     QualityCheck(
         "reviewer_assessed_every_unit", "reviewer_coverage", RAW_REVIEWER_ASSESSMENTS,
@@ -77,7 +80,10 @@ MART_CHECKS = (
     ),
     QualityCheck(
         "quarter_totals_match_raw", "quarter_totals", _dbt("marts", "quarter_summary"),
-        (RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, _dbt("reference", "units")),
+        (
+            RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, _dbt("reference", "units"),
+            _dbt("marts", "annex_quarter"),
+        ),
     ),
     QualityCheck(
         "check_records_complete", "check_records", _dbt("marts", "column_timeliness"),

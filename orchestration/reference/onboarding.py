@@ -33,9 +33,9 @@ from orchestration.reference.guesses import (
 )
 from orchestration.settings import REFERENCE_DIR
 
-# Files a county shares with every other (the cadences, the default tier rules): copied from the
-# bundled reference folder when onboarding starts an empty one.
-SHARED_FILES = ("cadences.csv", "tier_rules.csv")
+# Files a county shares with every other (the cadences, the default tier and timeliness rules):
+# copied from the bundled reference folder when onboarding starts an empty one.
+SHARED_FILES = ("cadences.csv", "tier_rules.csv", "timeliness_rules.csv")
 
 
 @dataclass
