@@ -92,9 +92,25 @@ def _append(path: Path, rows: list[tuple[object, ...]]) -> None:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
+TITLE_TAIL = "信息公开{quarter_ordinal}更新情况统计表"
+
+
 def register(reference: Path) -> None:
     """Append the county, its units and its tier rules to a copy of seeds/reference."""
-    _append(reference / "counties.csv", [(COUNTY, COUNTY, "样例省", "样例市")])
+    _append(reference / "counties.csv", [(COUNTY,)])
+    _append(
+        reference / "annexes.csv",
+        [
+            (
+                COUNTY,
+                annex,
+                subject,
+                f"{{county}}{subject}信息公开{{quarter_ordinal}}更新情况统计表",
+            )
+            for annex, subject in ((1, "政府部门"), (2, "乡镇"))
+        ],
+    )
+    _append(reference / "unit_kinds.csv", [(COUNTY, "政府部门", 1, 1), (COUNTY, "乡镇", 2, 2)])
     _append(
         reference / "units.csv",
         [
