@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     import duckdb
 
 MART_MODELS = ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+# The tier labels and ranks as the county's rules name them (a list may be empty in a quarter).
+TIERS_VIEW = ("intermediate", "int_tiers")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,34 @@ class AnnexLine:
     column_name_raw: str
     item_count: int
     unit_name_raw: str
+    unit_id: str | None  # None for a row attributed to no unit (相关部门)
     note: str | None
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    """One annex table the county publishes, with the words its title and figures use."""
+
+    number: int
+    subject: str  # the clerk's short word for the table: 政府部门
+    kinds_wording: str  # the group the notice names: 乡镇、工业集中区、城市社区
+    title: str
+    count_header: str
+    declared_total: int | None
+    items_published: int
+
+    @property
+    def label(self) -> str:
+        """'附件1'."""
+        return f"附件{self.number}"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One published list: its rank (1 = best) and its label, from the county's tier rules."""
+
+    tier_rank: int
+    tier: str
 
 
 @dataclass(frozen=True)
@@ -99,13 +128,11 @@ class CountyQuarterNotice:
     annex_lines: tuple[AnnexLine, ...]
     units: tuple[UnitTier, ...]  # ordered by tier_rank, then tier_position
     categories: tuple[CategoryTotal, ...]  # ordered by category_type, then category_order
+    annexes: tuple[AnnexTable, ...]  # the county's declared tables, by number
+    tiers: tuple[Tier, ...]  # by rank
 
     def annex(self, number: int) -> tuple[AnnexLine, ...]:
         return tuple(line for line in self.annex_lines if line.annex == number)
-
-    def declared_total(self, annex: int) -> int | None:
-        """The 合计 the clerk wrote under the annex (checked against the rows upstream)."""
-        return (self.summary.annex1_declared_total, self.summary.annex2_declared_total)[annex - 1]
 
     def categories_of(self, category_type: str) -> tuple[CategoryTotal, ...]:
         return tuple(c for c in self.categories if c.category_type == category_type)
@@ -155,6 +182,12 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
     categories = _select(
         connection, CategoryTotal, "category_quarter", quarter.key, "category_type, category_order"
     )
+    tiers = tuple(
+        Tier(rank, label)
+        for rank, label in connection.execute(
+            f"select tier_rank, tier from {'.'.join(TIERS_VIEW)} order by tier_rank"
+        ).fetchall()
+    )
     notices = []
     for county, county_summaries in summaries.items():
         if len(county_summaries) != 1:
@@ -163,17 +196,61 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
                 f" / marts.quarter_summary should hold one row for {county} {quarter.key},"
                 f" found {len(county_summaries)}."
             )
+        county_lines = annex_lines.get(county, ())
+        county_units = units.get(county, ())
         notices.append(
             CountyQuarterNotice(
                 county=county,
                 quarter=quarter,
                 summary=county_summaries[0],
-                annex_lines=annex_lines.get(county, ()),
-                units=units.get(county, ()),
+                annex_lines=county_lines,
+                units=county_units,
                 categories=categories.get(county, ()),
+                annexes=_two_annexes(
+                    county, quarter, county_summaries[0], county_lines, county_units
+                ),
+                tiers=tiers,
             )
         )
     return notices
+
+
+def _two_annexes(
+    county: str,
+    quarter: Quarter,
+    summary: QuarterSummary,
+    lines: tuple[AnnexLine, ...],
+    units: tuple[UnitTier, ...],
+) -> tuple[AnnexTable, ...]:
+    """Today's two annexes, until marts.annex_quarter describes each county's own set.
+
+    The group wording is the kinds of the units an annex lists, in display order.
+    """
+    unit_of = {unit.unit_id: unit for unit in units}
+    tables = []
+    for number, declared, items in (
+        (1, summary.annex1_declared_total, summary.department_items),
+        (2, summary.annex2_declared_total, summary.township_items),
+    ):
+        members = sorted(
+            {unit_of[line.unit_id] for line in lines if line.annex == number
+             and line.unit_id in unit_of},
+            key=lambda unit: unit.display_order,
+        )  # fmt: skip
+        kinds = list(dict.fromkeys(unit.unit_kind for unit in members))
+        subject = kinds[0] if kinds else ""
+        tables.append(
+            AnnexTable(
+                number=number,
+                subject=subject,
+                kinds_wording="、".join(kinds),
+                title=f"{county}{subject}信息公开{quarter.chinese_ordinal}更新情况统计表",
+                count_header=f"{quarter.chinese}公开数量",
+                declared_total=declared,
+                items_published=items,
+            )
+        )
+    return tuple(tables)
 
 
 def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNotice]:
