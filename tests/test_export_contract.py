@@ -11,6 +11,7 @@ import csv
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 
 from orchestration.export.files import CountyExport, export_quarter
 from orchestration.export.records import MartsMissingError, read_notices
+from orchestration.export.template import TEMPLATES_FOLDER
 from orchestration.quarters import Quarter
 from orchestration.settings import REFERENCE_DIR
 from orchestration.warehouse import connect
@@ -54,6 +56,8 @@ create table if not exists marts.quarter_summary (
     units_tiers_disagree integer, units_without_assessment integer, unattributed_items integer,
     previous_total_items integer, total_change integer
 );
+create schema if not exists intermediate;
+create table if not exists intermediate.int_tiers (tier varchar, tier_rank integer);
 """
 
 TIER_RANKS = {notice.TIER_GOOD: 1, notice.TIER_PARTIAL: 2, notice.TIER_LATE: 3}
@@ -240,6 +244,11 @@ def write_contract_marts(path: Path, *quarters: dict[str, list[dict[str, Any]]])
     """Create the marts tables in a DuckDB file and insert the given county-quarters."""
     with connect(path) as connection:
         connection.execute(MART_DDL)
+        (tiers,) = connection.execute("select count(*) from intermediate.int_tiers").fetchone() or (0,)
+        if not tiers:
+            connection.executemany(
+                "insert into intermediate.int_tiers values (?, ?)", list(TIER_RANKS.items())
+            )
         for tables in quarters:
             for table, rows in tables.items():
                 names = list(rows[0])
@@ -291,9 +300,18 @@ def test_reader_refuses_a_quarter_the_marts_do_not_hold(tmp_path: Path) -> None:
         read_notices(path, "2020-Q2")
 
 
+TEMPLATES_DIR = REFERENCE_DIR / TEMPLATES_FOLDER
+# The day the 2020-Q1 notice was issued.
+ISSUE_DATE = date(2020, 4, 16)
+
+
 def export_sample(tmp_path: Path) -> CountyExport:
     """Export 2020-Q1 from contract marts into tmp_path/exports; the county's export."""
     (export,) = export_quarter(
-        sample_warehouse(tmp_path / "w.duckdb"), tmp_path / "exports", notice.QUARTER
+        sample_warehouse(tmp_path / "w.duckdb"),
+        tmp_path / "exports",
+        notice.QUARTER,
+        TEMPLATES_DIR,
+        ISSUE_DATE,
     )
     return export

@@ -147,13 +147,13 @@ def _comparison(unit: UnitTier) -> str:
 
 
 def _write_comparison(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) -> int:
-    writer = SheetWriter(sheet, styles, width=11)
+    writer = SheetWriter(sheet, styles, width=10)
     title_row = writer.title(
         f"{notice.county}信息公开{notice.quarter.chinese_ordinal}规则分档与核查意见比对"
     )
     header_row = writer.table_row(
         ["单位", "单位类别", f"{notice.quarter.chinese}公开数量", "负责栏目", "应更新栏目",
-         "其中未更新", "规则", "规则分档", "核查分档", "核查理由", "比对"],
+         "其中未更新", "规则分档", "核查分档", "核查理由", "比对"],
         header=True,
     )  # fmt: skip
     units = sorted(notice.units, key=lambda unit: unit.display_order)
@@ -161,7 +161,7 @@ def _write_comparison(sheet: Worksheet, styles: Styles, notice: CountyQuarterNot
         writer.table_row(
             [unit.unit_short_name, unit.unit_kind, unit.items_published,
              unit.columns_responsible, unit.columns_due, unit.due_columns_without_update,
-             unit.rule_id, unit.rule_tier, unit.reviewer_tier,
+             unit.rule_tier, unit.reviewer_tier,
              unit.reason if unit.has_reviewer_assessment else None, _comparison(unit)],
             centered_columns=(2, 3, 4, 5),
             flagged=_unit_flag(unit) is not None,
