@@ -244,8 +244,8 @@ def write_contract_marts(path: Path, *quarters: dict[str, list[dict[str, Any]]])
     """Create the marts tables in a DuckDB file and insert the given county-quarters."""
     with connect(path) as connection:
         connection.execute(MART_DDL)
-        (tiers,) = connection.execute("select count(*) from intermediate.int_tiers").fetchone() or (0,)
-        if not tiers:
+        stored = connection.execute("select count(*) from intermediate.int_tiers").fetchone()
+        if stored == (0,):
             connection.executemany(
                 "insert into intermediate.int_tiers values (?, ?)", list(TIER_RANKS.items())
             )
