@@ -150,7 +150,7 @@ def test_missing_quarter_folder(settings: Settings) -> None:
 
 def test_one_annex_missing(ingested: Settings) -> None:
     (ingested.landing_dir / QUARTER / ANNEX2).unlink()
-    _fails(ingested, "缺少附件2", "annex 2 (townships table) is missing")
+    _fails(ingested, "缺少附件2", "annex 2 (乡镇 table) is missing")
 
 
 def test_missing_total_row(ingested: Settings) -> None:

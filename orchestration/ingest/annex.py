@@ -11,7 +11,8 @@ from orchestration.ingest.sheets import Grid
 from orchestration.ingest.text import as_written, is_blank, normalise, parse_whole_number
 
 TOTAL_LABELS = {"合计", "总计", "合计:", "总计:"}
-_ANNEX_MARK = re.compile(r"附件\s*([12一二])")
+_ANNEX_MARK = re.compile(r"附件\s*([0-9]+|[一二三四五六七八九])")
+_CHINESE_DIGITS = "一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class AnnexTable:
     sheet: str
     title: str
     count_header: str
-    annex_mark: int | None  # 1 or 2 when the file, sheet or title says 附件1 / 附件2
+    annex_mark: int | None  # N when the file, sheet or title says 附件N (附件1, 附件二 …)
     lines: list[AnnexLine] = field(default_factory=list)
     declared_total: int | None = None
     total_row: int | None = None
@@ -42,7 +43,8 @@ def annex_mark(*texts: str) -> int | None:
     for text in texts:
         match = _ANNEX_MARK.search(text)
         if match:
-            return 1 if match.group(1) in ("1", "一") else 2
+            mark = match.group(1)
+            return int(mark) if mark.isdigit() else _CHINESE_DIGITS.index(mark) + 1
     return None
 
 

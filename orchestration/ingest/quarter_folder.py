@@ -20,7 +20,7 @@ from orchestration.ingest.headers import (
     ASSESSMENT_ROLES,
     find_header,
 )
-from orchestration.ingest.registry import CountyRegistry, Registry
+from orchestration.ingest.registry import CountyRegistry, DeclaredAnnex, Registry
 from orchestration.ingest.sheets import (
     READABLE_SUFFIXES,
     UnreadableFile,
@@ -29,11 +29,6 @@ from orchestration.ingest.sheets import (
 )
 from orchestration.parallel import map_in_processes
 from orchestration.quarters import Quarter, quarter_of_chinese_word
-
-DEPARTMENT_KINDS = {"政府部门"}
-ANNEX_SUBJECT_ZH = {1: "政府部门", 2: "乡镇"}
-ANNEX_SUBJECT_EN = {1: "departments", 2: "townships"}
-TOWNSHIP_KINDS = {"乡镇", "工业集中区", "城市社区"}
 
 
 @dataclass
@@ -258,18 +253,28 @@ def _check_quarter_word(
         )
 
 
-def _annex_number(table: AnnexTable, kinds: set[str]) -> int | None:
+def _annex_number(table: AnnexTable, kinds: set[str], registry: CountyRegistry) -> int | None:
+    """Which declared annex a table is: 附件N in its title, sheet or file name; else the one
+    declared subject its title names (the longest, so 乡镇街道 wins over 乡镇); else the one annex
+    listing every kind of its units; else the county's only annex."""
     if table.annex_mark is not None:
         return table.annex_mark
-    if "乡镇" in table.title:
-        return 2
-    if "部门" in table.title:
-        return 1
-    if kinds and kinds <= DEPARTMENT_KINDS:
-        return 1
-    if kinds and kinds <= TOWNSHIP_KINDS:
-        return 2
+    declared = list(registry.annexes.values())
+    named = [a for a in declared if a.subject and a.subject in table.title]
+    longest = max((len(a.subject) for a in named), default=0)
+    named = [a for a in named if len(a.subject) == longest]
+    if len(named) == 1:
+        return named[0].annex
+    listing = [a for a in declared if kinds and kinds <= set(a.kinds)]
+    if len(listing) == 1:
+        return listing[0].annex
+    if len(declared) == 1:
+        return declared[0].annex
     return None
+
+
+def _declared_list(registry: CountyRegistry) -> str:
+    return "、".join(f"{a.label}（{a.subject}）" for a in registry.annexes.values())
 
 
 def _unknown_unit(registry: CountyRegistry, written: str) -> tuple[str, str]:
@@ -309,13 +314,24 @@ def _annex_rows(
                 continue
             resolved.append((line, resolution))
         kinds = {registry.kind_of(r.unit_id) for _, r in resolved if r.unit_id}
-        annex = _annex_number(table, kinds)
+        annex = _annex_number(table, kinds, registry)
         if annex is None:
             problem(
                 None,
-                "无法判断是附件1（政府部门）还是附件2（乡镇）：请在文件名或标题中写明“附件1”或“附件2”。",
-                "cannot tell annex 1 (departments) from annex 2 (townships): name 附件1 or 附件2 "
-                "in the file name or title.",
+                f"无法判断是哪个附件（{registry.county}声明的附件：{_declared_list(registry)}）："
+                "请在文件名或标题中写明“附件N”。",
+                f"cannot tell which of {registry.county}'s annexes this is "
+                f"({_declared_list(registry)}): name 附件N in the file name or title.",
+            )
+            undetermined = True
+            continue
+        if annex not in registry.annexes:
+            problem(
+                None,
+                f"附件{annex}不是{registry.county}声明的附件（已声明：{_declared_list(registry)}）。"
+                "请核对文件，或在 annexes.csv 中声明该附件。",
+                f"annex {annex} is not one {registry.county} declares "
+                f"({_declared_list(registry)}): check the file, or declare it in annexes.csv.",
             )
             undetermined = True
             continue
@@ -375,15 +391,19 @@ def _annex_rows(
             )
     if undetermined or found.unusable:
         return  # the problem that hides an annex is reported already
-    for annex in (1, 2):
-        if annex not in seen_annex:
-            problems.append(
-                Problem(
-                    result_folder,
-                    f"缺少附件{annex}（{ANNEX_SUBJECT_ZH[annex]}信息公开更新情况统计表）。",
-                    f"annex {annex} ({ANNEX_SUBJECT_EN[annex]} table) is missing.",
-                )
-            )
+    for declared in registry.annexes.values():
+        if declared.annex not in seen_annex:
+            problems.append(_missing_annex(result_folder, registry.county, declared))
+
+
+def _missing_annex(folder: str, county: str, declared: DeclaredAnnex) -> Problem:
+    return Problem(
+        folder,
+        f"缺少{declared.label}（{declared.subject}信息公开更新情况统计表）："
+        f"{county}在 annexes.csv 中声明了该附件。",
+        f"annex {declared.annex} ({declared.subject} table) is missing: {county} declares it "
+        "in annexes.csv.",
+    )
 
 
 def _assessment_rows(

@@ -1,13 +1,15 @@
-"""The unit registry (seeds/reference): resolves names as clerks write them to stable unit ids."""
+"""The unit registry (seeds/reference): resolves names as clerks write them to stable unit ids,
+and knows each county's declared annex tables and unit kinds."""
 
 from __future__ import annotations
 
-import csv
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.ingest.text import normalise
+from orchestration.reference.files import ReferenceFiles
+from orchestration.reference.validation import load_reference
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,27 @@ class Resolution:
     unit_name: str  # the registered name (or the non-unit's name)
 
 
+@dataclass(frozen=True)
+class DeclaredAnnex:
+    """An annex table the county publishes (annexes.csv) and the unit kinds it lists."""
+
+    annex: int
+    subject: str  # 政府部门, 乡镇: the word a clerk uses for the table
+    title_pattern: str
+    kinds: tuple[str, ...]  # in kind_order
+
+    @property
+    def label(self) -> str:
+        return f"附件{self.annex}"
+
+
 @dataclass
 class CountyRegistry:
     county: str
     units: dict[str, Unit] = field(default_factory=dict)  # unit_id -> unit
     names: dict[str, str] = field(default_factory=dict)  # normalised name or alias -> unit_id
     non_units: set[str] = field(default_factory=set)  # normalised names
+    annexes: dict[int, DeclaredAnnex] = field(default_factory=dict)  # in annex order
 
     def resolve(self, written: str) -> Resolution | None:
         name = normalise(written)
@@ -70,30 +87,37 @@ class Registry:
         return self.counties[name]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def load_registry(reference_dir: Path) -> Registry:
-    counties: dict[str, CountyRegistry] = {
-        row["county"]: CountyRegistry(row["county"])
-        for row in _rows(reference_dir / "counties.csv")
-    }
-    for row in _rows(reference_dir / "units.csv"):
-        registry = counties.setdefault(row["county"], CountyRegistry(row["county"]))
+    """The registry of every county, from validated reference files (ReferenceDataError if not)."""
+    return registry_from(load_reference(reference_dir))
+
+
+def registry_from(files: ReferenceFiles) -> Registry:
+    counties = {row["county"]: CountyRegistry(row["county"]) for row in files.rows("counties.csv")}
+    for row in files.rows("units.csv"):
         unit = Unit(
             row["county"],
             row["unit_id"],
             row["unit_name"],
-            row["unit_short_name"],
+            row["unit_short_name"] or row["unit_name"],
             row["unit_kind"],
         )
+        registry = counties[unit.county]
         registry.units[unit.unit_id] = unit
         registry.names[normalise(unit.unit_name)] = unit.unit_id
         registry.names.setdefault(normalise(unit.unit_short_name), unit.unit_id)
-    for row in _rows(reference_dir / "unit_aliases.csv"):
+    for row in files.rows("unit_aliases.csv"):
         counties[row["county"]].names.setdefault(normalise(row["alias"]), row["unit_id"])
-    for row in _rows(reference_dir / "non_units.csv"):
+    for row in files.rows("non_units.csv"):
         counties[row["county"]].non_units.add(normalise(row["name"]))
+    kinds: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for row in files.rows("unit_kinds.csv"):
+        key = (row["county"], int(row["annex"]))
+        kinds.setdefault(key, []).append((int(row["kind_order"]), row["unit_kind"]))
+    for row in sorted(files.rows("annexes.csv"), key=lambda r: int(r["annex"])):
+        annex = int(row["annex"])
+        listed = tuple(kind for _, kind in sorted(kinds.get((row["county"], annex), [])))
+        counties[row["county"]].annexes[annex] = DeclaredAnnex(
+            annex, row["subject"], row["title_pattern"], listed
+        )
     return Registry(counties)

@@ -9,6 +9,15 @@ rules as (
     select * from {{ ref('int_tier_rules_effective') }}
 ),
 
+-- Every column of int_unit_activity except its keys is a metric a rule may name: the list is the
+-- columns of int_unit_activity.yml (a dbt contract holds the SQL to it), which the run-start
+-- validation of tier_rules.csv reads too.
+metric_values as (
+    unpivot activity
+    on columns(* exclude (county, quarter, unit_id))
+    into name metric value metric_value
+),
+
 measured as (
     select
         activity.county,
@@ -22,15 +31,16 @@ measured as (
         rules.comparison,
         rules.threshold,
         rules.description,
-        case rules.metric
-            when 'items_published' then activity.items_published
-            when 'columns_responsible' then activity.columns_responsible
-            when 'columns_due' then activity.columns_due
-            when 'due_columns_without_update' then activity.due_columns_without_update
-        end as metric_value
+        metric_values.metric_value
     from activity
     inner join rules
         on activity.county = rules.county
+    left join metric_values
+        on
+            activity.county = metric_values.county
+            and activity.quarter = metric_values.quarter
+            and activity.unit_id = metric_values.unit_id
+            and rules.metric = metric_values.metric
 ),
 
 matched as (

@@ -1,0 +1,81 @@
+-- One row per annex table a county declares (reference annexes.csv), for the quarter: its subject,
+-- the notice's wording for the kinds it lists, the clerk's title and count header as read, the
+-- declared 合计 and what its rows add up to. A declared annex with no data rows has zeros.
+with
+
+county_quarters as (
+    select * from {{ ref('int_county_quarters') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+annexes as (
+    select * from {{ ref('annexes') }}
+),
+
+unit_kinds as (
+    select * from {{ ref('unit_kinds') }}
+),
+
+annex_totals as (
+    select * from {{ ref('stg_annex_totals') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+annex_rows as (
+    select * from {{ ref('stg_annex_rows') }}
+    where quarter = '{{ quarter_key() }}'
+),
+
+kinds_wording as (
+    select
+        county,
+        annex,
+        string_agg(unit_kind, '、' order by kind_order) as kinds_wording
+    from unit_kinds
+    group by county, annex
+),
+
+row_totals as (
+    select
+        county,
+        annex,
+        cast(sum(item_count) as integer) as items_published,
+        count(*) as row_count,
+        count(distinct unit_id) as units
+    from annex_rows
+    group by county, annex
+),
+
+final as (
+    select
+        county_quarters.county,
+        county_quarters.quarter,
+        annexes.annex,
+        annexes.subject,
+        coalesce(kinds_wording.kinds_wording, annexes.subject) as kinds_wording,
+        annexes.title_pattern,
+        nullif(trim(annex_totals.title), '') as title,
+        annex_totals.count_header,
+        annex_totals.declared_total,
+        coalesce(row_totals.items_published, 0) as items_published,
+        -- the column name is the export's contract
+        coalesce(row_totals.row_count, 0) as rows,  -- noqa: RF04
+        coalesce(row_totals.units, 0) as units
+    from county_quarters
+    inner join annexes
+        on county_quarters.county = annexes.county
+    left join kinds_wording
+        on
+            annexes.county = kinds_wording.county
+            and annexes.annex = kinds_wording.annex
+    left join annex_totals
+        on
+            annexes.county = annex_totals.county
+            and annexes.annex = annex_totals.annex
+    left join row_totals
+        on
+            annexes.county = row_totals.county
+            and annexes.annex = row_totals.annex
+)
+
+select * from final
