@@ -56,6 +56,11 @@ create table if not exists marts.quarter_summary (
     units_tiers_disagree integer, units_without_assessment integer, unattributed_items integer,
     previous_total_items integer, total_change integer
 );
+create table if not exists marts.annex_quarter (
+    county varchar, quarter varchar, annex integer, subject varchar, kinds_wording varchar,
+    title_pattern varchar, title varchar, count_header varchar, declared_total integer,
+    items_published integer, rows integer, units integer
+);
 create schema if not exists intermediate;
 create table if not exists intermediate.int_tiers (tier varchar, tier_rank integer);
 """
@@ -110,7 +115,7 @@ def _change(current: int, previous: int | None) -> int | None:
 def contract_marts(
     data: QuarterInput, previous: dict[str, list[dict[str, Any]]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The four marts of one county-quarter as the contract defines them, as rows per table."""
+    """The five marts of one county-quarter as the contract defines them, as rows per table."""
     quarter = Quarter.parse(data.quarter)
     units = [u for u in _reference("units.csv") if u["county"] == data.county]
     by_name = {u["unit_name"]: u["unit_id"] for u in units}
@@ -216,6 +221,27 @@ def contract_marts(
             "items_previous_quarter": before, "items_change": _change(items, before),
         })  # fmt: skip
 
+    declared = {1: data.annex1_declared, 2: data.annex2_declared}
+    kinds = sorted(
+        (k for k in _reference("unit_kinds.csv") if k["county"] == data.county),
+        key=lambda k: int(k["kind_order"]),
+    )
+    annexes = []
+    for annex in _reference("annexes.csv"):
+        if annex["county"] != data.county:
+            continue
+        number = int(annex["annex"])
+        rows_of = [c for c in columns if c["annex"] == number]
+        annexes.append({
+            "county": data.county, "quarter": data.quarter, "annex": number,
+            "subject": annex["subject"],
+            "kinds_wording": "、".join(k["unit_kind"] for k in kinds if int(k["annex"]) == number),
+            "title_pattern": annex["title_pattern"], "title": None,
+            "count_header": f"{quarter.chinese}公开数量", "declared_total": declared[number],
+            "items_published": sum(c["item_count"] for c in rows_of), "rows": len(rows_of),
+            "units": len({c["unit_id"] for c in rows_of if c["unit_id"]}),
+        })  # fmt: skip
+
     total = sum(c["item_count"] for c in columns)
     before_total = previous["quarter_summary"][0]["total_items"] if previous else None
     summary = {
@@ -237,6 +263,7 @@ def contract_marts(
         "column_quarter": columns,
         "category_quarter": categories,
         "quarter_summary": [summary],
+        "annex_quarter": annexes,
     }
 
 

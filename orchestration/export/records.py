@@ -15,7 +15,13 @@ from orchestration.quarters import Quarter
 if TYPE_CHECKING:
     import duckdb
 
-MART_MODELS = ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+MART_MODELS = (
+    "unit_quarter",
+    "column_quarter",
+    "category_quarter",
+    "quarter_summary",
+    "annex_quarter",
+)
 # The tier labels and ranks as the county's rules name them (a list may be empty in a quarter).
 TIERS_VIEW = ("intermediate", "int_tiers")
 
@@ -50,6 +56,38 @@ class AnnexTable:
     def label(self) -> str:
         """'附件1'."""
         return f"附件{self.number}"
+
+
+@dataclass(frozen=True)
+class AnnexQuarterRow:
+    """A row of marts.annex_quarter: a declared annex, its clerk's title and header if any."""
+
+    annex: int
+    subject: str
+    kinds_wording: str
+    title_pattern: str
+    title: str | None
+    count_header: str | None
+    declared_total: int | None
+    items_published: int
+
+    def table(self, county: str, quarter: Quarter) -> AnnexTable:
+        """The annex as published: the clerk's own title and header, else the county's pattern."""
+        title = self.title or self.title_pattern.format(
+            county=county,
+            year=quarter.year,
+            quarter_ordinal=quarter.chinese_ordinal,
+            quarter_chinese=quarter.chinese,
+        )
+        return AnnexTable(
+            number=self.annex,
+            subject=self.subject,
+            kinds_wording=self.kinds_wording,
+            title=title,
+            count_header=self.count_header or f"{quarter.chinese}公开数量",
+            declared_total=self.declared_total,
+            items_published=self.items_published,
+        )
 
 
 @dataclass(frozen=True)
@@ -182,6 +220,7 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
     categories = _select(
         connection, CategoryTotal, "category_quarter", quarter.key, "category_type, category_order"
     )
+    annexes = _select(connection, AnnexQuarterRow, "annex_quarter", quarter.key, "annex")
     tiers = tuple(
         Tier(rank, label)
         for rank, label in connection.execute(
@@ -196,61 +235,19 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
                 f" / marts.quarter_summary should hold one row for {county} {quarter.key},"
                 f" found {len(county_summaries)}."
             )
-        county_lines = annex_lines.get(county, ())
-        county_units = units.get(county, ())
         notices.append(
             CountyQuarterNotice(
                 county=county,
                 quarter=quarter,
                 summary=county_summaries[0],
-                annex_lines=county_lines,
-                units=county_units,
+                annex_lines=annex_lines.get(county, ()),
+                units=units.get(county, ()),
                 categories=categories.get(county, ()),
-                annexes=_two_annexes(
-                    county, quarter, county_summaries[0], county_lines, county_units
-                ),
+                annexes=tuple(row.table(county, quarter) for row in annexes.get(county, ())),
                 tiers=tiers,
             )
         )
     return notices
-
-
-def _two_annexes(
-    county: str,
-    quarter: Quarter,
-    summary: QuarterSummary,
-    lines: tuple[AnnexLine, ...],
-    units: tuple[UnitTier, ...],
-) -> tuple[AnnexTable, ...]:
-    """Today's two annexes, until marts.annex_quarter describes each county's own set.
-
-    The group wording is the kinds of the units an annex lists, in display order.
-    """
-    unit_of = {unit.unit_id: unit for unit in units}
-    tables = []
-    for number, declared, items in (
-        (1, summary.annex1_declared_total, summary.department_items),
-        (2, summary.annex2_declared_total, summary.township_items),
-    ):
-        members = sorted(
-            {unit_of[line.unit_id] for line in lines if line.annex == number
-             and line.unit_id in unit_of},
-            key=lambda unit: unit.display_order,
-        )  # fmt: skip
-        kinds = list(dict.fromkeys(unit.unit_kind for unit in members))
-        subject = kinds[0] if kinds else ""
-        tables.append(
-            AnnexTable(
-                number=number,
-                subject=subject,
-                kinds_wording="、".join(kinds),
-                title=f"{county}{subject}信息公开{quarter.chinese_ordinal}更新情况统计表",
-                count_header=f"{quarter.chinese}公开数量",
-                declared_total=declared,
-                items_published=items,
-            )
-        )
-    return tuple(tables)
 
 
 def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNotice]:
