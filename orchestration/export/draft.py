@@ -3,7 +3,7 @@ annex tables.
 
 Layout chosen (GB/T 9704-2012): A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
 (a 156 x 225 mm text block); title 方正小标宋简体 二号 (22 pt) centred; body 仿宋 三号 (16 pt)
-at an exact 29 pt line pitch, i.e. 22 lines a page of 27 characters (the standard's 28 needs
+at an exact 28.9 pt line pitch, i.e. 22 lines a page of 27 characters (the standard's 28 needs
 the character grid squeezed, which Word and WPS render differently); first-level headings 黑体
 三号; annex tables 宋体 五号 (10.5 pt) with a bold header row repeated on every page and columns
 sized to their content. python-docx is imported inside the functions.
@@ -32,14 +32,14 @@ TITLE_SIZE = 22
 ANNEX_TITLE_SIZE = 18
 BODY_SIZE = 16
 TABLE_SIZE = 10.5
-LINE_PITCH_PT = 29  # 225 mm of text block / 22 lines
+LINE_PITCH_PT = 28.9  # 225 mm of text block / 22 lines
 TEXT_WIDTH_MM = 156
 TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72
 CHARS_PER_LINE = int(TEXT_WIDTH_PT // BODY_SIZE)
 # GB/T 9704: 附件 starts two characters in; its items align after “附件：”.
 ATTACHMENT_LABEL = "附件："
 ATTACHMENT_INDENT_CHARS = 2
-# The date stands four characters from the right margin; the office is centred above it.
+# The signature block ends four characters from the right margin.
 DATE_RIGHT_INDENT_CHARS = 4
 # A wrapped 附件 item keeps at least this many characters on its last line, never one alone.
 MIN_LAST_LINE_CHARS = 5
@@ -159,17 +159,16 @@ def _attachment(document: Document, text: str, first: bool) -> None:
 
 
 def _signature(document: Document, lines: list[str]) -> None:
-    """The issuing office centred over the date; the date four characters from the right."""
+    """The issuing office and the date, the shorter centred on the longer, which ends four
+    characters from the right margin."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    date_width = _chars(lines[-1])
-    for index, text in enumerate(lines):
+    widest = max(_chars(text) for text in lines)
+    for text in lines:
         paragraph = _paragraph(document, text, indent=False)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        indent = DATE_RIGHT_INDENT_CHARS
-        if index < len(lines) - 1:
-            indent += max(0.0, (date_width - _chars(text)) / 2)
+        indent = DATE_RIGHT_INDENT_CHARS + (widest - _chars(text)) / 2
         paragraph.paragraph_format.right_indent = Pt(indent * BODY_SIZE)
 
 

@@ -61,11 +61,11 @@ def review_items(notice: CountyQuarterNotice) -> list[str]:
     sum of its rows.
     """
     assessed = [unit for unit in notice.units if unit.has_reviewer_assessment]
-    agreeing = sum(not unit.tiers_disagree for unit in assessed)
-    items = [
-        f"规则与核查意见一致{agreeing} / {len(notice.units)}个单位，"
-        f"其余{len(assessed) - agreeing}个已按核查意见列入名单，详见{REVIEW_WORKBOOK}。"
-    ]
+    disagreeing = sum(unit.tiers_disagree for unit in assessed)
+    agreement = f"规则与核查意见一致{len(assessed) - disagreeing} / {len(notice.units)}个单位"
+    if disagreeing:
+        agreement += f"，不一致的{disagreeing}个已按核查意见列入名单"
+    items = [f"{agreement}，详见{REVIEW_WORKBOOK}。"]
     items += [
         f"{unit.unit_short_name}没有核查意见，未列入以上任何名单（{_rule_tier_phrase(unit)}），"
         "请确定列入哪一项。"
