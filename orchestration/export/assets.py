@@ -26,10 +26,10 @@ COUNTIES_DETAILED = 5
 def notice_workbook(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from datetime import date
 
-    from orchestration.export.files import export_quarter
+    from orchestration.export.files import ExportError, export_quarter
     from orchestration.export.preview import export_preview
     from orchestration.export.records import MartsMissingError
-    from orchestration.export.template import TEMPLATES_FOLDER, TemplateError
+    from orchestration.export.template import TEMPLATES_FOLDER
     from orchestration.settings import Settings
 
     settings = Settings.from_env()
@@ -41,7 +41,7 @@ def notice_workbook(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             settings.reference_dir / TEMPLATES_FOLDER,
             date.today(),
         )
-    except (MartsMissingError, TemplateError) as error:
+    except (MartsMissingError, ExportError) as error:
         raise dg.Failure(description=str(error)) from error
     metadata: dict[str, dg.RawMetadataValue] = {
         "quarter": context.partition_key,
