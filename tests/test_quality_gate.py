@@ -31,7 +31,7 @@ from tests.factories.sample_quarter import ANNEX1_FILE
 EXPORT = dg.AssetKey(["exports", "notice_workbook"])
 RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "reviewer_assessments")]
 MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
-WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
+WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-附件.xlsx"
 PREVIOUS = b"the notice exported by an earlier, good run"
 QUALITY = {check.name for check in RAW_CHECKS + MART_CHECKS}
 BLOCKING = {check.name for check in RAW_CHECKS + MART_CHECKS if check.blocking}

@@ -46,7 +46,7 @@ class AnnexTable:
 
     number: int
     subject: str  # the clerk's short word for the table: 政府部门
-    kinds_wording: str  # the group the notice names: 乡镇、工业集中区、城市社区
+    kinds_wording: str  # the group the notice names: 乡镇、街道
     title: str
     count_header: str
     declared_total: int | None

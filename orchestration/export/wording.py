@@ -85,15 +85,15 @@ def _safe(text: str) -> str:
 
 
 def annex_file_name(county: str, quarter: Quarter) -> str:
-    """'崇信县-2020-Q1-附件.xlsx': the annex tables as published."""
+    """'<县>-2020-Q1-附件.xlsx': the annex tables as published."""
     return f"{_safe(county)}-{quarter.key}-附件.xlsx"
 
 
 def review_file_name(county: str, quarter: Quarter) -> str:
-    """'崇信县-2020-Q1-核查底稿.xlsx': the tier lists, totals and comparison behind the notice."""
+    """'<县>-2020-Q1-核查底稿.xlsx': the tier lists, totals and comparison behind the notice."""
     return f"{_safe(county)}-{quarter.key}-{REVIEW_WORKBOOK}.xlsx"
 
 
 def draft_file_name(county: str, quarter: Quarter) -> str:
-    """'崇信县-2020-Q1-通报草稿.docx'."""
+    """'<县>-2020-Q1-通报草稿.docx'."""
     return f"{_safe(county)}-{quarter.key}-通报草稿.docx"
