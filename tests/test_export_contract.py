@@ -296,9 +296,14 @@ def test_reader_returns_the_contracts_2020q1_figures(tmp_path: Path) -> None:
 
     assert (county.county, county.quarter.key) == ("崇信县", "2020-Q1")
     summary = county.summary
-    assert (summary.total_items, summary.department_items, summary.township_items) == (262, 248, 14)
-    assert (summary.annex1_declared_total, summary.annex2_declared_total) == (248, 14)
-    assert summary.units_checked == 35 and summary.units_without_assessment == 1
+    assert summary.total_items == 262 and summary.units_checked == 35
+    assert [(a.label, a.items_published, a.declared_total) for a in county.annexes] == [
+        ("附件1", 248, 248),
+        ("附件2", 14, 14),
+    ]
+    assert [a.kinds_wording for a in county.annexes] == ["政府部门", "乡镇、工业集中区、城市社区"]
+    assert county.annexes[0].title == notice.ANNEX1_TITLE
+    assert [t.tier for t in county.tiers] == list(notice.TIER_LISTS)
     assert summary.previous_total_items is None and not county.has_previous_quarter
     assert [line.row_number for line in county.annex(1)] == list(range(1, 44))
     assert [line.column_name_raw for line in county.annex(2)] == [

@@ -59,10 +59,8 @@ def _notice(county: str, annexes: list[tuple[AnnexTable, list[UnitTier]]]) -> Co
     )  # fmt: skip
     total = sum(unit.items_published for unit in units)
     summary = QuarterSummary(
-        total_items=total, department_items=0, township_items=0, annex1_declared_total=None,
-        annex2_declared_total=None, units_checked=len(units), units_good=0, units_partial=0,
-        units_late=0, units_tiers_disagree=0, units_without_assessment=0, unattributed_items=0,
-        previous_total_items=None, total_change=None,
+        total_items=total, units_checked=len(units), units_tiers_disagree=0,
+        unattributed_items=0, previous_total_items=None, total_change=None,
     )  # fmt: skip
     return CountyQuarterNotice(
         county=county, quarter=QUARTER, summary=summary, annex_lines=lines,

@@ -140,17 +140,11 @@ class CategoryTotal:
 
 @dataclass(frozen=True)
 class QuarterSummary:
+    """The county's totals for the quarter (per annex figures are in `AnnexTable`)."""
+
     total_items: int
-    department_items: int
-    township_items: int
-    annex1_declared_total: int | None
-    annex2_declared_total: int | None
     units_checked: int
-    units_good: int
-    units_partial: int
-    units_late: int
     units_tiers_disagree: int
-    units_without_assessment: int
     unattributed_items: int
     previous_total_items: int | None
     total_change: int | None
