@@ -159,7 +159,7 @@ def test_a_township_county_with_one_annex_reads_in_its_own_words(
 
     texts = _paragraphs(export.files.draft)
     assert texts[:4] == [
-        "关于青山县2021年第二季度政府信息公开栏目更新情况的通报",
+        "关于青山县2021年第二季度政府\n信息公开栏目更新情况的通报",
         "各镇人民政府、乡人民政府，各街道办事处：",
         "为加强县政府门户网建设，进一步推动政务公开工作开展，近期，县政务公开办对5个单位"
         "第二季度信息公开栏目更新情况进行了核查统计。现将更新情况通报如下：",

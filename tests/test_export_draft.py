@@ -51,7 +51,8 @@ def _texts(document: docx.document.Document) -> list[str]:
 def test_section_one_is_the_notice_sentence_by_sentence(draft: docx.document.Document) -> None:
     texts = _texts(draft)
 
-    assert texts[0] == "关于崇信县2020年第一季度政府信息公开栏目更新情况的通报"
+    # The title in two lines of about equal width, as GB/T 9704 sets a long title.
+    assert texts[0] == "关于崇信县2020年第一季度政府\n信息公开栏目更新情况的通报"
     section_one = "\n".join(texts[1:8])
     assert sentences(section_one) == sentences(NOTICE_SECTION_ONE)
     # The draft itself uses full-width punctuation, as an official document does.

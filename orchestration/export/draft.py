@@ -11,6 +11,7 @@ sized to their content. python-docx is imported inside the functions.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +143,35 @@ def attachment_text(text: str, first: bool, chars_per_line: int = CHARS_PER_LINE
     return label + text[:cut] + "\n" + text[cut:]
 
 
+def balanced_lines(text: str, size_pt: float) -> list[str]:
+    """A title too long for one line, cut into lines of about equal width (GB/T 9704 centres
+    a title's lines symmetrically), so that no line holds a stray word or two."""
+    room = TEXT_WIDTH_PT / size_pt
+    count = math.ceil(_chars(text) / room)
+    lines: list[str] = []
+    rest = text
+    for remaining in range(count, 1, -1):
+        target = _chars(rest) / remaining
+        cut = 1
+        while cut < len(rest) and _chars(rest[: cut + 1]) <= target + 0.5:
+            cut += 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return [*lines, rest]
+
+
+def _title(document: Document, text: str, size_pt: float) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    head, *rest = balanced_lines(text, size_pt)
+    paragraph = _paragraph(document, head, font=TITLE_FONT, size=size_pt, indent=False)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in rest:
+        run = paragraph.runs[-1]
+        run.add_break()
+        _set_font(paragraph.add_run(line), TITLE_FONT, size_pt)
+
+
 def _attachment(document: Document, text: str, first: bool) -> None:
     from docx.shared import Pt
 
@@ -173,8 +203,6 @@ def _signature(document: Document, lines: list[str]) -> None:
 
 
 def _write_lines(document: Document, lines: list[DraftLine]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     attachments = 0
     signature: list[str] = []
     for line in lines:
@@ -185,8 +213,7 @@ def _write_lines(document: Document, lines: list[DraftLine]) -> None:
             _signature(document, signature)
             signature = []
         if line.kind == "title":
-            title = _paragraph(document, line.text, font=TITLE_FONT, size=TITLE_SIZE, indent=False)
-            title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _title(document, line.text, TITLE_SIZE)
         elif line.kind == "heading":
             _paragraph(document, line.text, font=HEADING_FONT)
         elif line.kind == "flush":
