@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
 from orchestration.export.draft import CHARS_PER_LINE, TEXT_WIDTH_PT, attachment_text
-from orchestration.export.widths import display_width
+from orchestration.export.widths import display_width, wider_half
 from tests.factories import notice_2020q1 as notice
 from tests.test_export_contract import export_sample
 
@@ -145,13 +145,27 @@ def test_annex_table_columns_are_sized_to_their_content(draft: docx.document.Doc
     for table in draft.tables:
         widths = [column.width.pt for column in table.columns]
         assert sum(widths) == pytest.approx(TEXT_WIDTH_PT, abs=1)
-        # 栏目 gets the most room; 序号 less than the names beside it.
-        assert max(widths) == widths[1] and widths[0] < min(widths[1], widths[3])
-        assert widths[3] >= max(
-            display_width(row.cells[3].text) / 2 * 10.5 for row in table.rows[1:]
-        )
+        # 序号 narrow, the names wide: not equal shares of the page.
+        assert widths[0] < min(widths[1], widths[3]) and len(set(widths)) == len(widths)
         for row in table.rows[:-1]:  # the 合计 row merges 序号 and 栏目
             assert [cell.width.pt for cell in row.cells] == pytest.approx(widths, abs=0.1)
+        # Only the six longest 栏目 of 附件1 wrap (Word's cell margins: 5.75 pt each side); with
+        # equal shares of the page every second one would.
+        inner = [width - 11.5 for width in widths]
+        wrapped = [
+            row.cells[1].text
+            for row in table.rows[1:]
+            if any(
+                display_width(cell.text) / 2 * 10.5 > space
+                for cell, space in zip(row.cells, inner, strict=True)
+            )
+        ]
+        assert len(wrapped) <= 6
+        # The header wraps onto two lines at most.
+        assert all(
+            display_width(wider_half(cell.text)) / 2 * 10.5 <= space
+            for cell, space in zip(table.rows[0].cells, inner, strict=True)
+        )
 
 
 def test_draft_is_laid_out_as_an_official_document(draft: docx.document.Document) -> None:

@@ -45,7 +45,7 @@ def test_tier_lists_count_15_10_9_and_list_the_unassessed_unit_apart(review_path
     assert rows[1][0] == COUNTS_2020Q1
     assert rows[2] == (
         "分档", "名单序号", "单位", "单位类别", "一季度公开数量", "应更新栏目", "其中未更新",
-        "规则分档", "核查分档", "审核提示",
+        "审核提示",
     )  # fmt: skip
     units = rows[3:]
     assert len(units) == 35
@@ -54,11 +54,10 @@ def test_tier_lists_count_15_10_9_and_list_the_unassessed_unit_apart(review_path
         assert listed == list(enumerate(names, start=1))
     # 农办 has no assessment: listed apart, in no tier, flagged.
     assert units[-1] == (
-        "未列入通报名单", None, "农办", "政府部门", 2, 1, 0, "更新情况较好", None,
-        "无核查意见，未列入通报名单",
+        "未列入通报名单", None, "农办", "政府部门", 2, 1, 0, "无核查意见，未列入通报名单",
     )  # fmt: skip
     (wenlv,) = [row for row in units if row[2] == "文旅局"]
-    assert (wenlv[7], wenlv[8], wenlv[9]) == ("更新情况较好", "更新不及时", "规则与核查意见不一致")
+    assert (wenlv[0], wenlv[7]) == ("3.更新不及时", "规则与核查意见不一致")
 
 
 def _summary_values(path: Path) -> dict[str, tuple[Any, ...]]:
@@ -128,7 +127,7 @@ def test_comparison_sets_the_rule_beside_the_reviewer_for_every_unit(review_path
 def test_review_sheets_print_readably(review_path: Path) -> None:
     workbook = load_workbook(review_path)
     expected = {  # sheet: (orientation, repeated rows, frozen at, filtered range)
-        "分档名单": ("landscape", "$1:$3", "A4", "A3:J38"),
+        "分档名单": ("landscape", "$1:$3", "A4", "A3:H38"),
         "汇总": ("portrait", "$1:$2", "A3", None),
         "规则与核查意见": ("landscape", "$1:$2", "A3", "A2:J37"),
     }

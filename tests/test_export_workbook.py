@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from orchestration.export.files import export_quarter
-from orchestration.export.sheets import PAGE_FILL, page_width_units
-from orchestration.export.widths import display_width
+from orchestration.export.sheets import PAGE_FILL, page_width_units, text_units
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import AnnexRow
@@ -89,21 +88,29 @@ def test_annex_columns_fill_the_printed_page_at_a_readable_size(workbook_path: P
         # The columns fill the page between the margins, so fit-to-width never shrinks the text.
         page = page_width_units("portrait", 5)
         assert page * (PAGE_FILL - 0.01) <= sum(widths) <= page
-        for row in sheet.iter_rows(min_row=3):
-            for cell in row:
-                if cell.value is not None:
-                    assert cell.font.sz >= 10
-                    if display_width(str(cell.value)) + 2 > widths[cell.column - 1]:
-                        assert cell.alignment.wrap_text  # too long for its column: it wraps
+        wrapped = 0
+        for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row - 1):
+            too_long = [
+                cell
+                for cell in row
+                if cell.value is not None
+                and text_units(str(cell.value), 11) > widths[cell.column - 1]
+            ]
+            assert all(cell.font.sz >= 10 and cell.alignment.wrap_text for cell in row)
+            # A row whose text wraps is made two lines tall, the others one.
+            assert sheet.row_dimensions[row[0].row].height == (28.6 if too_long else 14.3)
+            wrapped += bool(too_long)
+        # Sized to the content: a handful of the longest names wrap, not whole columns.
+        assert wrapped <= 4
 
     annex1 = load_workbook(workbook_path)["附件1"]
-    # 序号, the counts, the units and the notes are never narrower than their content.
+    # 序号 and the notes are never narrower than their content; the header takes two lines.
     for letter, values in (
         ("A", [str(r.row_number) for r in notice.ANNEX1_ROWS]),
-        ("D", [r.unit_name for r in notice.ANNEX1_ROWS]),
         ("E", [r.note for r in notice.ANNEX1_ROWS if r.note]),
     ):
-        assert annex1.column_dimensions[letter].width >= max(display_width(v) for v in values)
+        assert annex1.column_dimensions[letter].width >= max(text_units(v, 11) for v in values)
+    assert annex1.row_dimensions[3].height == 28.6
 
 
 FORMULA_LIKE = {

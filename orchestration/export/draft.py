@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from orchestration.export.records import AnnexTable, CountyQuarterNotice
 from orchestration.export.template import DraftLine, draft_lines
-from orchestration.export.widths import display_width, fill_widths
+from orchestration.export.widths import display_width, fit_columns, wider_half
 from orchestration.export.wording import REVIEW_NOTE_LABEL, TOTAL_LABEL, annex_headers
 
 if TYPE_CHECKING:
@@ -243,15 +243,14 @@ def _repeat_as_header(row: Any) -> None:
 
 
 def table_column_widths(rows: list[list[Any]]) -> list[float]:
-    """Column widths in points: each column's longest text (headers may wrap onto two lines),
-    then fitted to the text block's width."""
-    natural = [0.0] * len(rows[0])
-    for number, row in enumerate(rows):
-        for index, value in enumerate(row):
-            text = "" if value is None else str(value)
-            chars = _chars(text) if number else (_chars(text) + 1) // 2
-            natural[index] = max(natural[index], chars * TABLE_SIZE + CELL_PADDING_PT)
-    return fill_widths(natural, TEXT_WIDTH_PT, MIN_TABLE_COLUMN_PT)
+    """Column widths in points for the rows (header first): sized to their texts, wrapping as
+    few lines as possible, and filling the text block's width."""
+    texts = [
+        [_chars("" if value is None else str(value)) * TABLE_SIZE for value in row] for row in rows
+    ]
+    # The header row (rows[0]) may wrap onto two lines, not more.
+    floors = [_chars(wider_half(str(header))) * TABLE_SIZE for header in rows[0]]
+    return fit_columns(texts, CELL_PADDING_PT, MIN_TABLE_COLUMN_PT, TEXT_WIDTH_PT, floors)
 
 
 def _fill(row: Any, values: list[Any], style_id: str, *, bold: bool = False) -> None:

@@ -1,7 +1,8 @@
 """The review workbook (核查底稿): what the notice is based on, for the office, never published.
 
-分档名单 (the published lists, then the units listed apart), 汇总 (the quarter's figures) and
-规则与核查意见 (the rule's tier beside the reviewer's, unit by unit). Another sheet is added by
+分档名单 (the published lists, then the units listed apart, with a flag where the rule and the
+reviewer differ), 汇总 (the quarter's figures) and 规则与核查意见 (the rule's tier beside the
+reviewer's, unit by unit). Another sheet is added by
 building the workbook with `review_workbook`, writing the sheet with a `SheetWriter` in the same
 `Styles`, and saving it.
 """
@@ -44,14 +45,14 @@ def tier_counts(notice: CountyQuarterNotice) -> str:
 
 
 def _write_tiers(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) -> int:
-    writer = SheetWriter(sheet, styles, width=10)
+    writer = SheetWriter(sheet, styles, width=8)
     title_row = writer.title(
         f"{notice.county}信息公开{notice.quarter.chinese_ordinal}更新情况分档名单"
     )
     writer.title(tier_counts(notice), font=styles.header)
     header_row = writer.table_row(
         ["分档", "名单序号", "单位", "单位类别", f"{notice.quarter.chinese}公开数量",
-         "应更新栏目", "其中未更新", "规则分档", "核查分档", "审核提示"],
+         "应更新栏目", "其中未更新", "审核提示"],
         header=True,
     )  # fmt: skip
     listed = [
@@ -66,8 +67,7 @@ def _write_tiers(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) 
         flag = _unit_flag(unit)
         writer.table_row(
             [tier_text, position, unit.unit_short_name, unit.unit_kind, unit.items_published,
-             unit.columns_due, unit.due_columns_without_update, unit.rule_tier,
-             unit.reviewer_tier, flag],
+             unit.columns_due, unit.due_columns_without_update, flag],
             centered_columns=(1, 4, 5, 6),
             flagged=flag is not None,
         )  # fmt: skip

@@ -8,10 +8,11 @@ code location must load without it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from orchestration.export.widths import display_width, fill_widths
+from orchestration.export.widths import display_width, fit_columns, wider_half
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell
@@ -21,8 +22,6 @@ TABLE_FONT = "宋体"
 # Excel would read these leading characters as the start of a formula (or, for tab and CR, as
 # a way to smuggle one past a CSV-minded check); text from a clerk's file must stay text.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# A column wider than this wraps its text instead of pushing the others off the page.
-MAX_COLUMN_WIDTH = 48
 MIN_COLUMN_WIDTH = 6
 FOOTER = "第 &P 页 共 &N 页"
 
@@ -32,6 +31,13 @@ FOOTER = "第 &P 页 共 &N 页"
 MARGIN_INCHES = 0.6
 PIXELS_PER_UNIT = 7
 PADDING_PIXELS = 5
+# A half-width character of 宋体 at 11 pt is 11 * 96 / 72 / 2 px wide: ~1.05 units.
+UNITS_PER_HALF_CHAR_AT_11PT = 11 * 96 / 72 / 2 / PIXELS_PER_UNIT
+# Room a cell's text leaves for the cell's own padding, in units.
+CELL_SLACK_UNITS = 1.5
+# Height of one line of wrapped text, relative to the font size (Excel: 14.25 pt at 11 pt).
+LINE_HEIGHT = 1.3
+TITLE_HEIGHT, LABEL_HEIGHT = 30, 20
 # Slack for rounding in the application that prints, so that fit-to-width never has to shrink.
 PAGE_FILL = 0.97
 
@@ -46,6 +52,20 @@ PRINTABLE_PIXELS = {"portrait": _printable_pixels(210), "landscape": _printable_
 def page_width_units(orientation: str, columns: int) -> float:
     """How many column-width units fit between the margins of an A4 page."""
     return (PRINTABLE_PIXELS[orientation] - PADDING_PIXELS * columns) / PIXELS_PER_UNIT
+
+
+def text_units(text: str, size_pt: float) -> float:
+    """Width of one line of text in column-width units."""
+    return display_width(text) * UNITS_PER_HALF_CHAR_AT_11PT * size_pt / 11
+
+
+def wrapped_lines(text: str, size_pt: float, width_units: float) -> int:
+    """Lines the text takes in a column of that width (each explicit line wraps on its own)."""
+    room = max(width_units - CELL_SLACK_UNITS, 1)
+    # The tolerance keeps a text sized to its column exactly (then rounded) on one line.
+    return sum(
+        max(1, math.ceil(text_units(line, size_pt) / room - 0.02)) for line in text.split("\n")
+    )
 
 
 class UnwritableTextError(ValueError):
@@ -88,14 +108,23 @@ class Styles:
 
 
 class SheetWriter:
-    """Writes rows top-down and remembers how wide each column's content is."""
+    """Writes rows top-down and remembers each column's texts, to size the columns at the end.
+
+    Row heights are set from the lines each row's text wraps to in the final column widths:
+    applications do not agree on fitting rows written by a library, and a clipped header or an
+    overprinted row is worse than a generous one.
+    """
 
     def __init__(self, sheet: Worksheet, styles: Styles, width: int) -> None:
         self.sheet = sheet
         self.styles = styles
         self.width = width
         self.row = 0
-        self.widths = [MIN_COLUMN_WIDTH] * width
+        self._units: list[list[float]] = []  # one-line widths of each table row's texts
+        # A header may wrap onto two lines rather than widen a column of numbers, not more.
+        self._floors = [0.0] * width
+        self._table_rows: dict[int, list[str]] = {}
+        self._titles: dict[int, float] = {}  # row -> font size
 
     def title(self, text: str, *, font: Any = None, centered: bool = True) -> int:
         """A line of text across the whole table (merged), e.g. the table's title."""
@@ -107,7 +136,7 @@ class SheetWriter:
         self.sheet.merge_cells(
             start_row=self.row, start_column=1, end_row=self.row, end_column=self.width
         )
-        self.sheet.row_dimensions[self.row].height = 30 if font is None else 20
+        self._titles[self.row] = cell.font.sz
         return self.row
 
     def blank(self) -> None:
@@ -122,6 +151,8 @@ class SheetWriter:
         flagged: bool = False,
     ) -> int:
         self.row += 1
+        texts = ["" if value is None else str(value) for value in values]
+        self._table_rows[self.row] = texts
         for index, value in enumerate(values):
             cell = self.sheet.cell(row=self.row, column=index + 1)
             set_value(cell, value)
@@ -131,17 +162,26 @@ class SheetWriter:
             cell.alignment = self.styles.center if centered else self.styles.left
             if flagged:
                 cell.fill = self.styles.flagged
-            if value is not None and not header:
-                self._fit(index, str(value))
-            elif value is not None:
-                # A long header may wrap onto two lines rather than widen a column of numbers.
-                self._fit(index, str(value)[: max(2, (len(str(value)) + 1) // 2)])
+        units = [text_units(text, self.styles.body_size) for text in texts]
+        self._units.append(units)
+        if header:
+            halves = [text_units(wider_half(text), self.styles.body_size) for text in texts]
+            padded = [*halves, *[0.0] * (self.width - len(halves))]
+            self._floors = [max(a, b) for a, b in zip(self._floors, padded, strict=True)]
         return self.row
 
-    def _fit(self, index: int, text: str) -> None:
-        # Sized for the body font: 11 pt text is as wide as the default font's 11 pt digits.
-        needed = display_width(text) * self.styles.body_size / 11 + 2
-        self.widths[index] = max(self.widths[index], min(needed, MAX_COLUMN_WIDTH))
+    def _set_heights(self, widths: list[float]) -> None:
+        size = self.styles.body_size
+        for row, texts in self._table_rows.items():
+            lines = max(
+                wrapped_lines(text, size, width) for text, width in zip(texts, widths, strict=False)
+            )
+            self.sheet.row_dimensions[row].height = round(lines * size * LINE_HEIGHT, 1)
+        for row, size in self._titles.items():
+            text = str(self.sheet.cell(row=row, column=1).value)
+            lines = wrapped_lines(text, size, sum(widths))
+            base = TITLE_HEIGHT if size >= self.styles.title.sz else LABEL_HEIGHT
+            self.sheet.row_dimensions[row].height = max(base, round(lines * size * LINE_HEIGHT, 1))
 
     def finish(
         self,
@@ -156,8 +196,13 @@ class SheetWriter:
 
         orientation = "landscape" if landscape else "portrait"
         available = page_width_units(orientation, self.width) * PAGE_FILL
-        for index, width in enumerate(fill_widths(self.widths, available, MIN_COLUMN_WIDTH)):
-            self.sheet.column_dimensions[get_column_letter(index + 1)].width = round(width, 2)
+        fitted = fit_columns(
+            self._units, CELL_SLACK_UNITS, MIN_COLUMN_WIDTH, available, self._floors
+        )
+        widths = [round(width, 2) for width in fitted]
+        for index, width in enumerate(widths):
+            self.sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        self._set_heights(widths)
         last = f"{get_column_letter(self.width)}{self.row}"
         self.sheet.freeze_panes = self.sheet.cell(row=header_row + 1, column=1)
         if filter_header:
@@ -173,6 +218,8 @@ class SheetWriter:
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
         margins = self.sheet.page_margins
         margins.left = margins.right = MARGIN_INCHES
+        margins.top = margins.bottom = MARGIN_INCHES
+        margins.footer = MARGIN_INCHES / 2
         self.sheet.print_options.horizontalCentered = True
         footer = self.sheet.oddFooter.center
         footer.text = FOOTER
