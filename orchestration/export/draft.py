@@ -195,9 +195,11 @@ def _signature(document: Document, lines: list[str]) -> None:
     from docx.shared import Pt
 
     widest = max(_chars(text) for text in lines)
-    for text in lines:
+    for index, text in enumerate(lines):
         paragraph = _paragraph(document, text, indent=False)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # The office and the date are never printed on different pages.
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
         indent = DATE_RIGHT_INDENT_CHARS + (widest - _chars(text)) / 2
         paragraph.paragraph_format.right_indent = Pt(indent * BODY_SIZE)
 
@@ -267,13 +269,12 @@ def _fill(row: Any, values: list[Any], style_id: str, *, bold: bool = False) -> 
 
 
 def _annex_table(document: Document, notice: CountyQuarterNotice, annex: AnnexTable) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.shared import Pt
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _paragraph(document, annex.label, font=HEADING_FONT, indent=False)
-    title = _paragraph(document, annex.title, font=TITLE_FONT, size=ANNEX_TITLE_SIZE, indent=False)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    label = _paragraph(document, annex.label, font=HEADING_FONT, indent=False)
+    # Each annex starts a page (a break of its own would leave an empty page after a full one).
+    label.paragraph_format.page_break_before = True
+    _title(document, annex.title, ANNEX_TITLE_SIZE)
     header = list(annex_headers(annex))
     body = [
         [line.row_number, line.column_name_raw, line.item_count, line.unit_name_raw, line.note]
