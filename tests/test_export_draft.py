@@ -97,6 +97,9 @@ def test_the_frame_around_section_one_is_the_notices(draft: docx.document.Docume
     ]
     office, day = (p for p in draft.paragraphs if p.text in texts[end - 2 : end])
     assert office.alignment == day.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert office.paragraph_format.keep_with_next  # never a date alone on the next page
+    labels = [p for p in draft.paragraphs if p.text in ("附件1", "附件2")]
+    assert [p.paragraph_format.page_break_before for p in labels] == [True, True]
     # The office ends four characters from the right margin, the date centred under it
     # (10 characters over 6.5: 2020 and 16 are half-width).
     assert office.paragraph_format.right_indent.pt == 4 * 16
