@@ -69,3 +69,9 @@ format: install
 
 clean:
 	rm -rf $(VENV) .dagster_home warehouse $(DBT_DIR)/target $(DBT_DIR)/logs
+
+# Add a county (or a quarter's new units and columns) to the reference folder from that quarter's
+# spreadsheets: make onboard COUNTY=某某县 QUARTER=2020-Q2 (README: Adopting gongkai in your county).
+.PHONY: onboard
+onboard: install
+	$(BIN)/python -m orchestration.onboard --county "$(COUNTY)" --quarter $(QUARTER)

@@ -60,7 +60,7 @@ class CountyRegistry:
         return None
 
     def _candidates(self, name: str) -> list[str]:
-        """The name, then without a leading county name ('崇信县财政局') or '县' ('县财政局')."""
+        """The name, then without a leading county name ('某县财政局') or '县' ('县财政局')."""
         candidates = [name]
         county = normalise(self.county)
         if name.startswith(county) and len(name) > len(county):
@@ -99,7 +99,7 @@ def registry_from(files: ReferenceFiles) -> Registry:
             row["county"],
             row["unit_id"],
             row["unit_name"],
-            row["unit_short_name"] or row["unit_name"],
+            row["unit_short_name"],
             row["unit_kind"],
         )
         registry = counties[unit.county]

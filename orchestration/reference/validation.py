@@ -16,7 +16,7 @@ from orchestration.ingest.text import normalise
 from orchestration.reference.files import Record, ReferenceFiles, read_reference_files
 from orchestration.reference.metrics import ALWAYS, tier_metrics
 
-# The fields an annex title pattern may use: {county}{quarter_ordinal} -> 崇信县第一季度.
+# The fields an annex title pattern may use: {county}{quarter_ordinal} -> 某县第一季度.
 TITLE_FIELDS = ("county", "year", "quarter_ordinal", "quarter_chinese")
 COMPARISONS = ("<", "<=", "=", ">=", ">")
 TIER_RANKS = (1, 2, 3)
@@ -41,15 +41,18 @@ class ReferenceDataError(IngestError):
 
 
 def validate_reference(reference_dir: Path) -> list[Problem]:
-    """Every problem of the reference folder; an empty list means a run may start."""
+    """Every problem of the reference folder; an empty list means a run may start.
+
+    A file that cannot be read at all is reported alone: checking the others against its missing
+    rows would only bury it under problems that are not there."""
     files, problems = read_reference_files(reference_dir)
-    return problems + check_reference(files)
+    return problems or check_reference(files)
 
 
 def load_reference(reference_dir: Path) -> ReferenceFiles:
     """The reference files, validated; raises ReferenceDataError listing every problem."""
     files, problems = read_reference_files(reference_dir)
-    problems += check_reference(files)
+    problems = problems or check_reference(files)
     if problems:
         raise ReferenceDataError(reference_dir, problems)
     return files
@@ -216,6 +219,7 @@ def _units(files: ReferenceFiles, known: _Known, problems: list[Problem]) -> Non
         county = _county(row, known, problems)
         unit_id = _required(row, "unit_id", problems)
         _required(row, "unit_name", problems)
+        _required(row, "unit_short_name", problems)
         kind = _required(row, "unit_kind", problems)
         order = _whole(row, "display_order", problems)
         if county is None:

@@ -66,7 +66,9 @@ def write_reference(target: Path, counties: list[SyntheticCounty]) -> Path:
     """seeds/reference plus, for every synthetic county, the 崇信县 registry under its own ids."""
     shutil.copytree(REFERENCE_DIR, target, dirs_exist_ok=True)
     for name, key_columns in {
-        "counties.csv": ("county_name",),
+        "counties.csv": (),
+        "annexes.csv": (),
+        "unit_kinds.csv": (),
         "units.csv": ("unit_id",),
         "unit_aliases.csv": ("unit_id",),
         "non_units.csv": (),
@@ -81,11 +83,7 @@ def write_reference(target: Path, counties: list[SyntheticCounty]) -> Path:
                 for row in rows:
                     copy = {**row, "county": county.name}
                     for column in key_columns:
-                        copy[column] = (
-                            county.name
-                            if column == "county_name"
-                            else row[column].replace("chongxin", county.code)
-                        )
+                        copy[column] = row[column].replace("chongxin", county.code)
                     writer.writerow(copy)
     return target
 

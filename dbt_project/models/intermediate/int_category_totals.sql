@@ -1,7 +1,7 @@
 -- Items, units and columns per category in every loaded county-quarter, for three kinds of
 -- category: unit kind (rows of 相关部门 under 未归属单位, so totals reconcile), topic group
 -- (columns outside the catalogue under 未编目栏目) and annex. Categories with nothing published
--- still appear, with zeros.
+-- still appear, with zeros: every kind of unit_kinds.csv and every annex of annexes.csv.
 with
 
 county_quarters as (
@@ -16,6 +16,14 @@ units as (
     select * from {{ ref('units') }}
 ),
 
+unit_kinds as (
+    select * from {{ ref('unit_kinds') }}
+),
+
+annexes as (
+    select * from {{ ref('annexes') }}
+),
+
 catalogue as (
     select * from {{ ref('columns') }}
 ),
@@ -24,9 +32,8 @@ unit_kind_order as (
     select
         county,
         unit_kind as category,
-        row_number() over (partition by county order by min(display_order)) as category_order
-    from units
-    group by county, unit_kind
+        row_number() over (partition by county order by kind_order) as category_order
+    from unit_kinds
 ),
 
 topic_group_order as (
@@ -128,7 +135,8 @@ scaffold as (
         '附件' || annexes.annex as category,
         annexes.annex as category_order
     from county_quarters
-    cross join (values (1), (2)) as annexes (annex)
+    inner join annexes
+        on county_quarters.county = annexes.county
 ),
 
 final as (

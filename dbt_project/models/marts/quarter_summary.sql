@@ -16,8 +16,8 @@ previous_county_quarters as (
     where quarter = '{{ previous_quarter_key() }}'
 ),
 
-annex_totals as (
-    select * from {{ ref('stg_annex_totals') }}
+annex_quarters as (
+    select * from {{ ref('annex_quarter') }}
     where quarter = '{{ quarter_key() }}'
 ),
 
@@ -31,8 +31,6 @@ item_totals as (
         county,
         quarter,
         cast(sum(item_count) as integer) as total_items,
-        cast(coalesce(sum(item_count) filter (where annex = 1), 0) as integer) as department_items,
-        cast(coalesce(sum(item_count) filter (where annex = 2), 0) as integer) as township_items,
         cast(
             coalesce(sum(item_count) filter (where unit_id is null), 0) as integer
         ) as unattributed_items
@@ -40,12 +38,27 @@ item_totals as (
     group by county, quarter
 ),
 
-declared_totals as (
+-- The two-annex columns the export reads today, derived from the county's declared annexes
+-- (annex_quarter is the general form): its first declared annex, and all the others together.
+ranked_annexes as (
+    select
+        *,
+        row_number() over (partition by county order by annex) as annex_rank
+    from annex_quarters
+),
+
+annex_figures as (
     select
         county,
-        max(declared_total) filter (where annex = 1) as annex1_declared_total,
-        max(declared_total) filter (where annex = 2) as annex2_declared_total
-    from annex_totals
+        cast(
+            coalesce(sum(items_published) filter (where annex_rank = 1), 0) as integer
+        ) as department_items,
+        cast(
+            coalesce(sum(items_published) filter (where annex_rank > 1), 0) as integer
+        ) as township_items,
+        max(declared_total) filter (where annex_rank = 1) as annex1_declared_total,
+        max(declared_total) filter (where annex_rank = 2) as annex2_declared_total
+    from ranked_annexes
     group by county
 ),
 
@@ -67,10 +80,10 @@ final as (
         county_quarters.county,
         county_quarters.quarter,
         coalesce(current_items.total_items, 0) as total_items,
-        coalesce(current_items.department_items, 0) as department_items,
-        coalesce(current_items.township_items, 0) as township_items,
-        declared_totals.annex1_declared_total,
-        declared_totals.annex2_declared_total,
+        coalesce(annex_figures.department_items, 0) as department_items,
+        coalesce(annex_figures.township_items, 0) as township_items,
+        annex_figures.annex1_declared_total,
+        annex_figures.annex2_declared_total,
         coalesce(tier_counts.units_checked, 0) as units_checked,
         coalesce(tier_counts.units_good, 0) as units_good,
         coalesce(tier_counts.units_partial, 0) as units_partial,
@@ -94,8 +107,8 @@ final as (
         on
             county_quarters.county = previous_items.county
             and county_quarters.previous_quarter = previous_items.quarter
-    left join declared_totals
-        on county_quarters.county = declared_totals.county
+    left join annex_figures
+        on county_quarters.county = annex_figures.county
     left join tier_counts
         on county_quarters.county = tier_counts.county
 )
