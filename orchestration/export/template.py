@@ -2,8 +2,10 @@
 
 `<reference>/templates/notice.j2` is the default frame; a county overrides it with
 `<reference>/templates/<county>.notice.j2` (usually `{% extends "notice.j2" %}` and a few blocks:
-the salutation, the checking office). The template produces plain lines; a short mark at the start
-of a line says how the draft sets it (see `LINE_MARKS`, documented in exports/README.md).
+the salutation, the checking office). A reference folder without templates (a county's own
+GONGKAI_REFERENCE_DIR) gets the bundled default, seeds/reference/templates/notice.j2.
+The template produces plain lines; a short mark at the start of a line says how the draft sets
+it (see `LINE_MARKS`, documented in exports/README.md).
 Jinja2 is imported inside the functions.
 """
 
@@ -16,8 +18,10 @@ from typing import Any
 
 from orchestration.export.records import CountyQuarterNotice
 from orchestration.export.wording import published_lists, review_items, unlisted_units
+from orchestration.settings import REFERENCE_DIR
 
 TEMPLATES_FOLDER = "templates"
+BUNDLED_TEMPLATES = REFERENCE_DIR / TEMPLATES_FOLDER
 DEFAULT_TEMPLATE = "notice.j2"
 COUNTY_TEMPLATE_SUFFIX = ".notice.j2"
 
@@ -85,7 +89,7 @@ def render_text(notice: CountyQuarterNotice, templates_dir: Path, issue_date: da
     path = template_path(templates_dir, notice.county)
     # Sandboxed: a template is text a clerk edits, so it gets the fields and nothing else.
     environment = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.FileSystemLoader([templates_dir, BUNDLED_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -96,8 +100,8 @@ def render_text(notice: CountyQuarterNotice, templates_dir: Path, issue_date: da
         return template.render(template_fields(notice, issue_date))
     except jinja2.TemplateNotFound as error:
         raise TemplateError(
-            f"找不到通报模板“{templates_dir / error.name}”。"
-            f" / The notice template {templates_dir / error.name} does not exist."
+            f"找不到通报模板“{error.name}”（在{templates_dir}中）。"
+            f" / The notice template {error.name} is not in {templates_dir}."
         ) from error
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
