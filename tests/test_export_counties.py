@@ -223,3 +223,77 @@ def test_a_template_with_a_mistake_names_the_file_and_line(tmp_path: Path, templ
     assert not (tmp_path / "exports" / "2021-Q2").exists() or not any(
         (tmp_path / "exports" / "2021-Q2").iterdir()
     )
+
+
+def test_an_onboarded_township_county_exports_from_a_real_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """示范县 (one table, 乡镇 and 街道, no reviewer yet): onboarded, ingested, built by dbt."""
+    import dagster as dg
+
+    from orchestration.export.files import export_quarter
+    from orchestration.export.template import TEMPLATES_FOLDER
+    from orchestration.ingest.assets import raw_quarter
+    from orchestration.reference.onboarding import onboard
+    from orchestration.settings import REFERENCE_DIR, Settings
+    from orchestration.transform.assets import dbt_resource, gongkai_dbt_assets
+    from tests.factories.county_shapes import (
+        TOWNSHIP_COUNTY,
+        TOWNSHIP_ROWS,
+        township_title,
+        write_township_quarter,
+    )
+
+    quarter = Quarter(2020, 2)
+    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
+    landing = tmp_path / "landing"
+    write_township_quarter(landing / quarter.key, quarter, TOWNSHIP_ROWS)
+    onboard(reference, landing, TOWNSHIP_COUNTY, quarter)
+    for name, value in {
+        "GONGKAI_REFERENCE_DIR": reference, "GONGKAI_LANDING_DIR": landing,
+        "GONGKAI_WAREHOUSE": tmp_path / "warehouse" / "gongkai.duckdb",
+        "GONGKAI_EXPORTS_DIR": tmp_path / "exports", "DAGSTER_HOME": tmp_path,
+        "GONGKAI_COUNTY": TOWNSHIP_COUNTY,
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, str(value))
+    settings = Settings.from_env()
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [raw_quarter, gongkai_dbt_assets],
+            partition_key=quarter.key,
+            resources={"dbt": dbt_resource()},
+            instance=instance,
+        )
+    assert result.success
+
+    (export,) = export_quarter(
+        settings.warehouse_path,
+        settings.exports_dir,
+        quarter.key,
+        reference / TEMPLATES_FOLDER,
+        ISSUED,
+    )
+
+    sheet = load_workbook(export.files.annexes)["附件1"]
+    assert load_workbook(export.files.annexes).sheetnames == ["附件1"]
+    assert sheet["A2"].value == township_title(quarter)  # the clerk's own title
+    assert sheet["C3"].value == "二季度公开数量"
+    assert sheet.cell(row=4 + len(TOWNSHIP_ROWS), column=3).value == 15  # 合计
+    texts = [t.replace("\n", "") for t in _paragraphs(export.files.draft)]
+    assert texts[0] == "关于示范县2020年第二季度政府信息公开栏目更新情况的通报"
+    assert texts[1] == "各乡（镇）人民政府，县直各部门："  # the default template's
+    assert texts[4].endswith("共更新各类政府信息15条。")
+    # No reviewer's assessment yet: every list is empty and one note names the units.
+    assert texts[5:8] == [
+        "1.更新情况较好的单位0个。",
+        "2.部分更新或信息公开不规范的单位0个。",
+        "3.更新不及时的单位0个。",
+    ]
+    notes = [t for t in texts if t.startswith("【审核提示】")]
+    assert len(notes) == 2 and notes[1].startswith("【审核提示】以下5个单位没有核查意见")
+    assert f"附件：{township_title(quarter)}" in texts
+    summary = _cells(export.files.review)
+    assert "乡镇、街道更新信息（附件1）" in summary
+    for path in vars(export.files).values():
+        text = "".join(_paragraphs(path) if path.suffix == ".docx" else _cells(path))
+        assert not [word for word in SAMPLE_COUNTY_WORDS if word in text]

@@ -57,8 +57,8 @@ def review_items(notice: CountyQuarterNotice) -> list[str]:
     """What a reviewer must settle before the draft becomes the notice, and nothing else.
 
     One line on how far the rule and the reviewer agree (the details are in the review
-    workbook), then one line per real gap: a unit in no list, an annex whose 合计 is not the
-    sum of its rows.
+    workbook), then one line per real gap: the units in no list (named together), an annex
+    whose 合计 is not the sum of its rows.
     """
     assessed = [unit for unit in notice.units if unit.has_reviewer_assessment]
     disagreeing = sum(unit.tiers_disagree for unit in assessed)
@@ -66,11 +66,18 @@ def review_items(notice: CountyQuarterNotice) -> list[str]:
     if disagreeing:
         agreement += f"，不一致的{disagreeing}个已按核查意见列入名单"
     items = [f"{agreement}，详见{REVIEW_WORKBOOK}。"]
-    items += [
-        f"{unit.unit_short_name}没有核查意见，未列入以上任何名单（{_rule_tier_phrase(unit)}），"
-        "请确定列入哪一项。"
-        for unit in unlisted_units(notice)
-    ]
+    unlisted = unlisted_units(notice)
+    if len(unlisted) == 1:
+        (unit,) = unlisted
+        items.append(
+            f"{unit.unit_short_name}没有核查意见，未列入以上任何名单（{_rule_tier_phrase(unit)}），"
+            "请确定列入哪一项。"
+        )
+    elif unlisted:
+        named = "、".join(f"{u.unit_short_name}（{_rule_tier_phrase(u)}）" for u in unlisted)
+        items.append(
+            f"以下{len(unlisted)}个单位没有核查意见，未列入以上任何名单，请确定各列入哪一项：{named}。"
+        )
     items += [
         f"{annex.label}表中填报合计{annex.declared_total}条，各行相加为{annex.items_published}条，"
         "请核对。"
