@@ -40,7 +40,7 @@ SEED_KEYS = {
     for m in ("int_column_cadence", "int_tiers", "int_tier_rules_effective")
 }
 MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
-WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
+WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-附件.xlsx"
 PREVIOUS = b"the notice exported by an earlier, good run"
 QUALITY = {check.name for check in RAW_CHECKS + MART_CHECKS}
 BLOCKING = {check.name for check in RAW_CHECKS + MART_CHECKS if check.blocking}
