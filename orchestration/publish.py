@@ -31,10 +31,11 @@ PUBLISHED_QUARTER = dg.AssetKey(["warehouse", "published_quarter"])
 def published_quarter(
     context: dg.AssetExecutionContext, warehouse: WarehouseRun
 ) -> dg.MaterializeResult:
-    from orchestration.warehouse import connect
+    from orchestration.warehouse import connect, ensure_raw_schema
 
     quarter = quarter_of(context)
-    with connect(warehouse.path, read_only=True) as connection:
+    with connect(warehouse.path) as connection:
+        ensure_raw_schema(connection)  # a warehouse built without an ingest has no raw tables
         sources = connection.execute(
             "select source_file, source_sha256 from raw.source_files where quarter = $quarter",
             {"quarter": quarter.key},

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from orchestration.export.assets import notice_workbook
+from orchestration.export.records import MART_MODELS
 from orchestration.settings import Settings
 from tests.test_export_contract import sample_warehouse
 
@@ -38,30 +39,39 @@ def test_asset_writes_the_quarters_files_and_shows_them(settings: Settings) -> N
 
     assert result.success
     folder = settings.exports_dir / "2020-Q1"
-    workbook = folder / "崇信县-2020-Q1-信息公开更新情况通报.xlsx"
+    annexes = folder / "崇信县-2020-Q1-附件.xlsx"
+    review = folder / "崇信县-2020-Q1-核查底稿.xlsx"
     draft = folder / "崇信县-2020-Q1-通报草稿.docx"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([workbook.name, draft.name])
-    assert load_workbook(workbook)["附件1"]["C47"].value == 248
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [annexes.name, review.name, draft.name]
+    )
+    assert load_workbook(annexes)["附件1"]["C47"].value == 248
     (event,) = [e for e in result.get_asset_materialization_events() if e.asset_key == KEY]
     assert event.partition == "2020-Q1"
     metadata = event.materialization.metadata
-    assert metadata["崇信县 工作簿 / workbook"] == dg.MetadataValue.path(str(workbook))
+    assert metadata["崇信县 附件 / annexes"] == dg.MetadataValue.path(str(annexes))
+    assert metadata["崇信县 核查底稿 / review"] == dg.MetadataValue.path(str(review))
     assert metadata["崇信县 草稿 / draft"] == dg.MetadataValue.path(str(draft))
     rows = {key: metadata[f"rows_{key}"].value for key in ("附件1", "附件2", "分档名单")}
     assert rows == {"附件1": 43, "附件2": 8, "分档名单": 35}
-    assert metadata["review_notes"].value == 4
+    assert metadata["review_notes"].value == 2
     preview = metadata["preview"].value
-    assert "1.更新情况较好的单位15个，分别为县政府办、市场监督管理局" in preview
+    assert (
+        "更新情况较好15个，部分更新或信息公开不规范10个，更新不及时9个；未列入通报名单1个"
+        in preview
+    )
     assert "| 28 | 资源交易 | 74 | 公共资源交易中心 |  |" in preview
     assert "| 合计 |  | 14 |  |  |" in preview
 
 
-def test_asset_depends_on_the_four_marts_and_works_on_the_runs_warehouse_copy() -> None:
+def test_asset_depends_on_the_marts_and_tiers_and_works_on_the_runs_warehouse_copy() -> None:
     spec = notice_workbook.specs_by_key[KEY]
     assert {dep.asset_key for dep in spec.deps} == {
         dg.AssetKey(["marts", model])
-        for model in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
-    }
+        for model in (
+            "unit_quarter", "column_quarter", "category_quarter", "quarter_summary", "annex_quarter"
+        )
+    } | {dg.AssetKey(["intermediate", "int_tiers"])}  # fmt: skip
     assert "warehouse" in notice_workbook.required_resource_keys
     assert "2020-Q1" in notice_workbook.partitions_def.get_partition_keys()
 
@@ -82,7 +92,7 @@ def test_a_province_run_lists_a_few_counties_and_the_folder(settings: Settings) 
     sample_warehouse(settings.warehouse_path)
     counties = [f"样例{n:04d}县" for n in range(1, 8)]
     with connect(settings.warehouse_path) as connection:
-        for table in ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary"):
+        for table in MART_MODELS:
             for county in counties:
                 connection.execute(
                     f"insert into marts.{table} select * replace (? as county)"
@@ -93,8 +103,8 @@ def test_a_province_run_lists_a_few_counties_and_the_folder(settings: Settings) 
     metadata = export_event(export_run("2020-Q1")).metadata
     assert metadata["counties"].value == 8
     folder = settings.exports_dir / "2020-Q1"
-    assert len(list(folder.iterdir())) == 16
+    assert len(list(folder.iterdir())) == 3 * 8
     assert metadata["folder"] == dg.MetadataValue.path(str(folder))
-    listed = [key.split(" ")[0] for key in metadata if key.endswith("工作簿 / workbook")]
+    listed = [key.split(" ")[0] for key in metadata if key.endswith("附件 / annexes")]
     assert listed == sorted(["崇信县", *counties])[:5]
     assert "另有 3 个县的文件见上方文件夹" in metadata["preview"].value

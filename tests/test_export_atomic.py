@@ -12,7 +12,7 @@ import pytest
 from orchestration.export.atomic import replacing
 from orchestration.export.files import ExportError, export_notices
 from orchestration.export.records import read_notices
-from tests.test_export_contract import export_sample
+from tests.test_export_contract import ISSUE_DATE, TEMPLATES_DIR, export_sample
 
 
 def _folder_state(folder: Path) -> dict[str, bytes]:
@@ -49,18 +49,18 @@ def test_a_writer_that_raises_midway_leaves_the_old_file_untouched(tmp_path: Pat
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
-def test_a_failing_export_keeps_the_previous_workbook_and_draft(tmp_path: Path) -> None:
+def test_a_failing_export_keeps_the_previous_files(tmp_path: Path) -> None:
     first = export_sample(tmp_path)
-    folder = first.workbook_path.parent
+    folder = first.files.draft.parent
     before = _folder_state(folder)
-    assert sorted(before) == sorted([first.workbook_path.name, first.draft_path.name])
+    assert sorted(before) == sorted(p.name for p in vars(first.files).values())
 
     # A control character cannot be stored in .xlsx: the real writer fails half-way through.
     (notice,) = read_notices(tmp_path / "w.duckdb", "2020-Q1")
     broken_unit = dataclasses.replace(notice.units[-1], unit_short_name="木林\x07乡")
     broken = dataclasses.replace(notice, units=(*notice.units[:-1], broken_unit))
     with pytest.raises(ExportError, match=r"崇信县2020-Q1.*控制字符.*control character"):
-        export_notices([broken], tmp_path / "exports")
+        export_notices([broken], tmp_path / "exports", TEMPLATES_DIR, ISSUE_DATE)
 
     assert _folder_state(folder) == before
 
@@ -68,7 +68,7 @@ def test_a_failing_export_keeps_the_previous_workbook_and_draft(tmp_path: Path) 
 def test_one_failing_county_writes_no_county(tmp_path: Path) -> None:
     """All files of a quarter are replaced together, after every one of them was rendered."""
     first = export_sample(tmp_path)
-    folder = first.workbook_path.parent
+    folder = first.files.draft.parent
     before = _folder_state(folder)
     (notice,) = read_notices(tmp_path / "w.duckdb", "2020-Q1")
     other = dataclasses.replace(notice, county="华亭县")
@@ -78,6 +78,6 @@ def test_one_failing_county_writes_no_county(tmp_path: Path) -> None:
     )
 
     with pytest.raises(ExportError, match=r"泾川县2020-Q1的通报文件生成失败.*UnwritableTextError"):
-        export_notices([notice, other, broken], tmp_path / "exports")
+        export_notices([notice, other, broken], tmp_path / "exports", TEMPLATES_DIR, ISSUE_DATE)
 
     assert _folder_state(folder) == before

@@ -11,6 +11,7 @@ import csv
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 
 from orchestration.export.files import CountyExport, export_quarter
 from orchestration.export.records import MartsMissingError, read_notices
+from orchestration.export.template import TEMPLATES_FOLDER
 from orchestration.quarters import Quarter
 from orchestration.settings import REFERENCE_DIR
 from orchestration.warehouse import connect
@@ -52,8 +54,22 @@ create table if not exists marts.quarter_summary (
     township_items integer, annex1_declared_total integer, annex2_declared_total integer,
     units_checked integer, units_good integer, units_partial integer, units_late integer,
     units_tiers_disagree integer, units_without_assessment integer, unattributed_items integer,
-    previous_total_items integer, total_change integer
+    previous_total_items integer, total_change integer, units_assessed integer,
+    units_rule_agrees_with_reviewer integer
 );
+create table if not exists marts.column_timeliness (
+    county varchar, quarter varchar, unit_id varchar, unit_name varchar, column_name varchar,
+    address varchar, last_update date, check_date date, days_since_update integer,
+    rule_id varchar, limit_days integer, warn_days integer, rule_description varchar,
+    status varchar
+);
+create table if not exists marts.annex_quarter (
+    county varchar, quarter varchar, annex integer, subject varchar, kinds_wording varchar,
+    title_pattern varchar, title varchar, count_header varchar, declared_total integer,
+    items_published integer, rows integer, units integer
+);
+create schema if not exists intermediate;
+create table if not exists intermediate.int_tiers (tier varchar, tier_rank integer);
 """
 
 TIER_RANKS = {notice.TIER_GOOD: 1, notice.TIER_PARTIAL: 2, notice.TIER_LATE: 3}
@@ -106,7 +122,7 @@ def _change(current: int, previous: int | None) -> int | None:
 def contract_marts(
     data: QuarterInput, previous: dict[str, list[dict[str, Any]]] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """The four marts of one county-quarter as the contract defines them, as rows per table."""
+    """The five marts of one county-quarter as the contract defines them, as rows per table."""
     quarter = Quarter.parse(data.quarter)
     units = [u for u in _reference("units.csv") if u["county"] == data.county]
     by_name = {u["unit_name"]: u["unit_id"] for u in units}
@@ -212,6 +228,27 @@ def contract_marts(
             "items_previous_quarter": before, "items_change": _change(items, before),
         })  # fmt: skip
 
+    declared = {1: data.annex1_declared, 2: data.annex2_declared}
+    kinds = sorted(
+        (k for k in _reference("unit_kinds.csv") if k["county"] == data.county),
+        key=lambda k: int(k["kind_order"]),
+    )
+    annexes = []
+    for annex in _reference("annexes.csv"):
+        if annex["county"] != data.county:
+            continue
+        number = int(annex["annex"])
+        rows_of = [c for c in columns if c["annex"] == number]
+        annexes.append({
+            "county": data.county, "quarter": data.quarter, "annex": number,
+            "subject": annex["subject"],
+            "kinds_wording": "、".join(k["unit_kind"] for k in kinds if int(k["annex"]) == number),
+            "title_pattern": annex["title_pattern"], "title": None,
+            "count_header": f"{quarter.chinese}公开数量", "declared_total": declared[number],
+            "items_published": sum(c["item_count"] for c in rows_of), "rows": len(rows_of),
+            "units": len({c["unit_id"] for c in rows_of if c["unit_id"]}),
+        })  # fmt: skip
+
     total = sum(c["item_count"] for c in columns)
     before_total = previous["quarter_summary"][0]["total_items"] if previous else None
     summary = {
@@ -227,12 +264,17 @@ def contract_marts(
         "units_without_assessment": sum(not u["has_reviewer_assessment"] for u in unit_rows),
         "unattributed_items": sum(c["item_count"] for c in columns if c["unit_id"] is None),
         "previous_total_items": before_total, "total_change": _change(total, before_total),
+        "units_assessed": sum(u["has_reviewer_assessment"] for u in unit_rows),
+        "units_rule_agrees_with_reviewer": sum(
+            u["has_reviewer_assessment"] and not u["tiers_disagree"] for u in unit_rows
+        ),
     }  # fmt: skip
     return {
         "unit_quarter": unit_rows,
         "column_quarter": columns,
         "category_quarter": categories,
         "quarter_summary": [summary],
+        "annex_quarter": annexes,
     }
 
 
@@ -240,6 +282,11 @@ def write_contract_marts(path: Path, *quarters: dict[str, list[dict[str, Any]]])
     """Create the marts tables in a DuckDB file and insert the given county-quarters."""
     with connect(path) as connection:
         connection.execute(MART_DDL)
+        stored = connection.execute("select count(*) from intermediate.int_tiers").fetchone()
+        if stored == (0,):
+            connection.executemany(
+                "insert into intermediate.int_tiers values (?, ?)", list(TIER_RANKS.items())
+            )
         for tables in quarters:
             for table, rows in tables.items():
                 names = list(rows[0])
@@ -260,9 +307,14 @@ def test_reader_returns_the_contracts_2020q1_figures(tmp_path: Path) -> None:
 
     assert (county.county, county.quarter.key) == ("崇信县", "2020-Q1")
     summary = county.summary
-    assert (summary.total_items, summary.department_items, summary.township_items) == (262, 248, 14)
-    assert (summary.annex1_declared_total, summary.annex2_declared_total) == (248, 14)
-    assert summary.units_checked == 35 and summary.units_without_assessment == 1
+    assert summary.total_items == 262 and summary.units_checked == 35
+    assert [(a.label, a.items_published, a.declared_total) for a in county.annexes] == [
+        ("附件1", 248, 248),
+        ("附件2", 14, 14),
+    ]
+    assert [a.kinds_wording for a in county.annexes] == ["政府部门", "乡镇、工业集中区、城市社区"]
+    assert county.annexes[0].title == notice.ANNEX1_TITLE
+    assert [t.tier for t in county.tiers] == list(notice.TIER_LISTS)
     assert summary.previous_total_items is None and not county.has_previous_quarter
     assert [line.row_number for line in county.annex(1)] == list(range(1, 44))
     assert [line.column_name_raw for line in county.annex(2)] == [
@@ -291,9 +343,18 @@ def test_reader_refuses_a_quarter_the_marts_do_not_hold(tmp_path: Path) -> None:
         read_notices(path, "2020-Q2")
 
 
+TEMPLATES_DIR = REFERENCE_DIR / TEMPLATES_FOLDER
+# The day the 2020-Q1 notice was issued.
+ISSUE_DATE = date(2020, 4, 16)
+
+
 def export_sample(tmp_path: Path) -> CountyExport:
     """Export 2020-Q1 from contract marts into tmp_path/exports; the county's export."""
     (export,) = export_quarter(
-        sample_warehouse(tmp_path / "w.duckdb"), tmp_path / "exports", notice.QUARTER
+        sample_warehouse(tmp_path / "w.duckdb"),
+        tmp_path / "exports",
+        notice.QUARTER,
+        TEMPLATES_DIR,
+        ISSUE_DATE,
     )
     return export

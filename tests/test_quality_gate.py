@@ -35,7 +35,7 @@ RAW_KEYS = [dg.AssetKey(["raw", t]) for t in ("annex_rows", "annex_totals", "rev
 # The raw checks read dbt's seeds (and seed-only views), which a run builds before them.
 SEED_KEYS = set(reference_data.keys)  # the seeds and what dbt builds from them alone
 MART_KEYS = sorted({check.asset for check in MART_CHECKS}, key=str)
-WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-信息公开更新情况通报.xlsx"
+WORKBOOK = f"崇信县-{SAMPLE_QUARTER}-附件.xlsx"
 PREVIOUS = b"the notice exported by an earlier, good run"
 QUALITY = {check.name for check in RAW_CHECKS + MART_CHECKS}
 BLOCKING = {check.name for check in RAW_CHECKS + MART_CHECKS if check.blocking}

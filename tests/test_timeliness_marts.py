@@ -230,7 +230,7 @@ def test_the_export_reads_the_sheet_records_from_the_mart(built: Built) -> None:
     from orchestration.quarters import Quarter
 
     with connect(built.settings.warehouse_path, read_only=True) as connection:
-        records = read_column_timeliness(connection, CHONGXIN, Quarter.parse(SAMPLE))
+        records = read_column_timeliness(connection, Quarter.parse(SAMPLE))[CHONGXIN]
     assert [(r.unit_name, r.column_name, r.status) for r in records] == [
         *[("锦屏镇", "政策文件", "已超期")] * 3,
         ("政府办", "政府文件", "已超期"),

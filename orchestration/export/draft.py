@@ -1,59 +1,54 @@
-"""A draft of the notice (.docx): section 一 written from the marts, then the annex tables.
+"""The draft of the notice (.docx): the county's template set as a GB/T 9704 document, then the
+annex tables.
 
-Sections 二 and 三 are the office's own judgement and stay for the drafter to write. Where the
-data cannot decide (rule and reviewer disagree, a unit has no assessment) the draft carries a
-visible 审核提示 instead of choosing. python-docx is imported inside the functions.
+Layout chosen (GB/T 9704-2012): A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
+(a 156 x 225 mm text block); title 方正小标宋简体 二号 (22 pt) centred; body 仿宋 三号 (16 pt)
+at an exact 28.9 pt line pitch, i.e. 22 lines a page of 27 characters (the standard's 28 needs
+the character grid squeezed, which Word and WPS render differently); first-level headings 黑体
+三号; annex tables 宋体 五号 (10.5 pt) with a bold header row repeated on every page and columns
+sized to their content. python-docx is imported inside the functions.
 """
 
 from __future__ import annotations
 
+import math
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from orchestration.export.records import CountyQuarterNotice
-from orchestration.export.wording import (
-    REVIEW_NOTE_LABEL,
-    TOTAL_LABEL,
-    annex_headers,
-    annex_label,
-    annex_title,
-    checked_units_sentence,
-    published_lists,
-    review_items,
-    tier_list_sentence,
-    totals_sentence,
-)
+from orchestration.export.records import AnnexTable, CountyQuarterNotice
+from orchestration.export.template import DraftLine, draft_lines
+from orchestration.export.widths import display_width, fit_columns, wider_half
+from orchestration.export.wording import REVIEW_NOTE_LABEL, TOTAL_LABEL, annex_headers
 
 if TYPE_CHECKING:
     from docx.document import Document
+    from docx.text.paragraph import Paragraph
 
+TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
+TITLE_SIZE = 22
+ANNEX_TITLE_SIZE = 18
+BODY_SIZE = 16
+TABLE_SIZE = 10.5
+LINE_PITCH_PT = 28.9  # 225 mm of text block / 22 lines
+TEXT_WIDTH_MM = 156
+TEXT_WIDTH_PT = TEXT_WIDTH_MM / 25.4 * 72
+CHARS_PER_LINE = int(TEXT_WIDTH_PT // BODY_SIZE)
+# GB/T 9704: 附件 starts two characters in; its items align after “附件：”.
+ATTACHMENT_LABEL = "附件："
+ATTACHMENT_INDENT_CHARS = 2
+# The signature block ends four characters from the right margin.
+DATE_RIGHT_INDENT_CHARS = 4
+# A wrapped 附件 item keeps at least this many characters on its last line, never one alone.
+MIN_LAST_LINE_CHARS = 5
 TABLE_STYLE = "表格文字"
-FINDINGS_OPENING = "经过核查统计，"
-TO_BE_WRITTEN = "（由起草人填写。）"
 NOTE_COLOUR = (0xC0, 0x00, 0x00)
-# 序号 | 栏目 | 公开数量 | 责任单位 | 备注, filling the 156 mm between the margins.
-ANNEX_COLUMN_WIDTHS_MM = (12, 58, 26, 38, 22)
+CELL_PADDING_PT = 11.5  # Word's default cell margins, 0.08 inch each side
+MIN_TABLE_COLUMN_PT = 28
 CENTERED_ANNEX_COLUMNS = (0, 2)
-
-
-def draft_title(notice: CountyQuarterNotice) -> str:
-    return (
-        f"关于{notice.county}{notice.quarter.year}年{notice.quarter.chinese_ordinal}"
-        "政府信息公开栏目更新情况的通报（草稿）"
-    )
-
-
-def findings_paragraph(notice: CountyQuarterNotice) -> str:
-    return FINDINGS_OPENING + totals_sentence(notice.summary)
-
-
-def tier_paragraphs(notice: CountyQuarterNotice) -> list[str]:
-    return [
-        tier_list_sentence(rank, units) for rank, units in published_lists(notice.units).items()
-    ]
 
 
 def _set_font(style_or_run: Any, name: str, size_pt: float, *, bold: bool = False) -> None:
@@ -71,18 +66,23 @@ def _set_font(style_or_run: Any, name: str, size_pt: float, *, bold: bool = Fals
 def _new_document() -> Document:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.shared import Mm
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Mm, Pt
 
     document = docx.Document()
     section = document.sections[0]
-    # GB/T 9704 page: A4 with the official document margins.
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    _set_font(document.styles["Normal"], BODY_FONT, 16)
+    normal = document.styles["Normal"]
+    _set_font(normal, BODY_FONT, BODY_SIZE)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = Pt(LINE_PITCH_PT)
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
     table_style = document.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    table_style.base_style = document.styles["Normal"]
-    _set_font(table_style, TABLE_FONT, 10.5)
+    table_style.base_style = normal
+    _set_font(table_style, TABLE_FONT, TABLE_SIZE)
+    table_style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     return document
 
 
@@ -91,35 +91,148 @@ def _paragraph(
     text: str,
     *,
     font: str = BODY_FONT,
-    size: float = 16,
+    size: float = BODY_SIZE,
     bold: bool = False,
-    centered: bool = False,
     indent: bool = True,
-) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+) -> Paragraph:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
-    if centered:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif indent:
+    if indent:
         paragraph.paragraph_format.first_line_indent = Pt(2 * size)
     _set_font(paragraph.add_run(text), font, size, bold=bold)
+    return paragraph
+
+
+def _highlight(paragraph: Paragraph, *, red: bool) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import RGBColor
+
+    for run in paragraph.runs:
+        if red:
+            run.font.color.rgb = RGBColor(*NOTE_COLOUR)
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW  # still stands out printed in grey
 
 
 def _review_note(document: Document, text: str) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.shared import Pt, RGBColor
+    paragraph = _paragraph(document, f"【{REVIEW_NOTE_LABEL}】", font=HEADING_FONT, bold=True)
+    _set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+    _highlight(paragraph, red=True)
+
+
+def _chars(text: str) -> float:
+    """Width of text in body characters (a digit or Latin letter is half of one)."""
+    return display_width(text) / 2
+
+
+def attachment_text(text: str, first: bool, chars_per_line: int = CHARS_PER_LINE) -> str:
+    """One 附件 item, with a line break placed so that no character is left alone.
+
+    Items wrap aligned after “附件：”; an item that would leave fewer than MIN_LAST_LINE_CHARS
+    on its last line is broken earlier, so the title's end moves down as a whole phrase.
+    """
+    label = ATTACHMENT_LABEL if first else ""
+    room = chars_per_line - ATTACHMENT_INDENT_CHARS - _chars(ATTACHMENT_LABEL)
+    if _chars(text) <= room:
+        return label + text
+    # Break before the last characters that fit neither line alone (or at least the minimum).
+    fitting = 0
+    while fitting < len(text) and _chars(text[: fitting + 1]) <= room:
+        fitting += 1
+    cut = min(fitting, len(text) - MIN_LAST_LINE_CHARS)
+    return label + text[:cut] + "\n" + text[cut:]
+
+
+def balanced_lines(text: str, size_pt: float) -> list[str]:
+    """A title too long for one line, cut into lines of about equal width (GB/T 9704 centres
+    a title's lines symmetrically), so that no line holds a stray word or two."""
+    room = TEXT_WIDTH_PT / size_pt
+    count = math.ceil(_chars(text) / room)
+    lines: list[str] = []
+    rest = text
+    for remaining in range(count, 1, -1):
+        target = _chars(rest) / remaining
+        cut = 1
+        while cut < len(rest) and _chars(rest[: cut + 1]) <= target + 0.5:
+            cut += 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return [*lines, rest]
+
+
+def _title(document: Document, text: str, size_pt: float) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    head, *rest = balanced_lines(text, size_pt)
+    paragraph = _paragraph(document, head, font=TITLE_FONT, size=size_pt, indent=False)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in rest:
+        run = paragraph.runs[-1]
+        run.add_break()
+        _set_font(paragraph.add_run(line), TITLE_FONT, size_pt)
+
+
+def _attachment(document: Document, text: str, first: bool) -> None:
+    from docx.shared import Pt
 
     paragraph = document.add_paragraph()
-    paragraph.paragraph_format.first_line_indent = Pt(32)
-    label = paragraph.add_run(f"【{REVIEW_NOTE_LABEL}】")
-    _set_font(label, HEADING_FONT, 16, bold=True)
-    body = paragraph.add_run(text)
-    _set_font(body, BODY_FONT, 16)
-    for run in (label, body):
-        run.font.color.rgb = RGBColor(*NOTE_COLOUR)
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW  # still stands out printed in grey
+    label = _chars(ATTACHMENT_LABEL) * BODY_SIZE
+    paragraph.paragraph_format.left_indent = Pt(ATTACHMENT_INDENT_CHARS * BODY_SIZE + label)
+    if first:
+        paragraph.paragraph_format.first_line_indent = Pt(-label)
+    head, _, rest = attachment_text(text, first).partition("\n")
+    run = paragraph.add_run(head)
+    _set_font(run, BODY_FONT, BODY_SIZE)
+    if rest:
+        run.add_break()
+        _set_font(paragraph.add_run(rest), BODY_FONT, BODY_SIZE)
+
+
+def _signature(document: Document, lines: list[str]) -> None:
+    """The issuing office and the date, the shorter centred on the longer, which ends four
+    characters from the right margin."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    widest = max(_chars(text) for text in lines)
+    for index, text in enumerate(lines):
+        paragraph = _paragraph(document, text, indent=False)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # The office and the date are never printed on different pages.
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
+        indent = DATE_RIGHT_INDENT_CHARS + (widest - _chars(text)) / 2
+        paragraph.paragraph_format.right_indent = Pt(indent * BODY_SIZE)
+
+
+def _write_lines(document: Document, lines: list[DraftLine]) -> None:
+    attachments = 0
+    signature: list[str] = []
+    for line in lines:
+        if line.kind == "signature":
+            signature.append(line.text)
+            continue
+        if signature:
+            _signature(document, signature)
+            signature = []
+        if line.kind == "title":
+            _title(document, line.text, TITLE_SIZE)
+        elif line.kind == "heading":
+            _paragraph(document, line.text, font=HEADING_FONT)
+        elif line.kind == "flush":
+            _paragraph(document, line.text, indent=False)
+        elif line.kind == "review_note":
+            _review_note(document, line.text)
+        elif line.kind == "to_write":
+            _highlight(_paragraph(document, line.text), red=False)
+        elif line.kind == "attachment":
+            _attachment(document, line.text, first=attachments == 0)
+            attachments += 1
+        elif line.kind == "blank":
+            document.add_paragraph()
+        else:
+            _paragraph(document, line.text)
+    if signature:
+        _signature(document, signature)
 
 
 def _repeat_as_header(row: Any) -> None:
@@ -131,64 +244,70 @@ def _repeat_as_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
-def _fill(row: Any, values: list[Any], style_id: str) -> None:
+def table_column_widths(rows: list[list[Any]]) -> list[float]:
+    """Column widths in points for the rows (header first): sized to their texts, wrapping as
+    few lines as possible, and filling the text block's width."""
+    texts = [
+        [_chars("" if value is None else str(value)) * TABLE_SIZE for value in row] for row in rows
+    ]
+    # The header row (rows[0]) may wrap onto two lines, not more.
+    floors = [_chars(wider_half(str(header))) * TABLE_SIZE for header in rows[0]]
+    return fit_columns(texts, CELL_PADDING_PT, MIN_TABLE_COLUMN_PT, TEXT_WIDTH_PT, floors)
+
+
+def _fill(row: Any, values: list[Any], style_id: str, *, bold: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
 
     for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-        cell.width = Mm(ANNEX_COLUMN_WIDTHS_MM[index])
         paragraph = cell.paragraphs[0]
         # By id on the XML: `paragraph.style = name` searches all styles per cell (10x slower).
         paragraph._p.style = style_id
-        if index in CENTERED_ANNEX_COLUMNS:
+        if bold or index in CENTERED_ANNEX_COLUMNS:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if value is not None:
-            paragraph.add_run(str(value))
+            paragraph.add_run(str(value)).bold = bold or None
 
 
-def _annex_table(document: Document, notice: CountyQuarterNotice, annex: int) -> None:
-    from docx.enum.text import WD_BREAK
+def _annex_table(document: Document, notice: CountyQuarterNotice, annex: AnnexTable) -> None:
+    from docx.shared import Pt
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _paragraph(document, annex_label(annex), font=HEADING_FONT, indent=False)
-    _paragraph(document, annex_title(notice.county, notice.quarter, annex), size=18, centered=True)
+    label = _paragraph(document, annex.label, font=HEADING_FONT, indent=False)
+    # Each annex starts a page (a break of its own would leave an empty page after a full one).
+    label.paragraph_format.page_break_before = True
+    _title(document, annex.title, ANNEX_TITLE_SIZE)
+    header = list(annex_headers(annex))
+    body = [
+        [line.row_number, line.column_name_raw, line.item_count, line.unit_name_raw, line.note]
+        for line in notice.annex(annex.number)
+    ]
+    total = [TOTAL_LABEL, None, annex.declared_total, None, None]
+    widths = table_column_widths([header, *body, total])
     style_id = document.styles[TABLE_STYLE].style_id
-    table = document.add_table(rows=1, cols=5)
+    table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
-    _fill(table.rows[0], list(annex_headers(notice.quarter)), style_id)
+    _fill(table.rows[0], header, style_id, bold=True)
     _repeat_as_header(table.rows[0])
-    for line in notice.annex(annex):
-        _fill(
-            table.add_row(),
-            [line.row_number, line.column_name_raw, line.item_count, line.unit_name_raw, line.note],
-            style_id,
-        )
-    total = table.add_row()
-    _fill(total, [TOTAL_LABEL, None, notice.declared_total(annex), None, None], style_id)
-    total.cells[0].merge(total.cells[1])
+    for values in body:
+        _fill(table.add_row(), values, style_id)
+    total_row = table.add_row()
+    _fill(total_row, total, style_id)
+    # Word reads the grid, LibreOffice and WPS the cells: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Pt(width)
+        for cell in column.cells:
+            cell.width = Pt(width)
+    total_row.cells[0].merge(total_row.cells[1])
 
 
-def write_draft(notice: CountyQuarterNotice, path: Path) -> int:
+def write_draft(
+    notice: CountyQuarterNotice, path: Path, templates_dir: Path, issue_date: date
+) -> int:
     """Write the draft to path; return the number of reviewer's notes it carries."""
+    lines = draft_lines(notice, templates_dir, issue_date)
     document = _new_document()
-    _paragraph(document, draft_title(notice), size=22, bold=True, centered=True)
-    _paragraph(document, checked_units_sentence(notice))
-    _paragraph(document, "一、信息更新情况", font=HEADING_FONT)
-    _paragraph(document, findings_paragraph(notice))
-    for sentence in tier_paragraphs(notice):
-        _paragraph(document, sentence)
-    notes = review_items(notice)
-    for note in notes:
-        _review_note(document, note)
-    for heading in ("二、存在问题", "三、下一步工作要求"):
-        _paragraph(document, heading, font=HEADING_FONT)
-        _paragraph(document, TO_BE_WRITTEN)
-    for annex in (1, 2):
-        prefix = "附件：" if annex == 1 else ""
-        title = annex_title(notice.county, notice.quarter, annex)
-        _paragraph(document, f"{prefix}{annex}.{title}")
-    for annex in (1, 2):
+    _write_lines(document, lines)
+    for annex in notice.annexes:
         _annex_table(document, notice, annex)
     document.save(str(path))
-    return len(notes)
+    return sum(line.kind == "review_note" for line in lines)

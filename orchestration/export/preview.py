@@ -6,16 +6,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from orchestration.export.files import CountyExport
-from orchestration.export.records import CountyQuarterNotice
+from orchestration.export.records import AnnexTable, CountyQuarterNotice
+from orchestration.export.review_workbook import tier_counts
 from orchestration.export.wording import (
     REVIEW_NOTE_LABEL,
     TOTAL_LABEL,
     annex_headers,
-    annex_title,
-    published_lists,
     review_items,
-    tier_list_sentence,
-    totals_sentence,
 )
 
 
@@ -30,22 +27,21 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str
     return "\n".join(lines)
 
 
-def annex_preview(notice: CountyQuarterNotice, annex: int) -> str:
+def annex_preview(notice: CountyQuarterNotice, annex: AnnexTable) -> str:
     rows: list[Sequence[Any]] = [
         (line.row_number, line.column_name_raw, line.item_count, line.unit_name_raw, line.note)
-        for line in notice.annex(annex)
+        for line in notice.annex(annex.number)
     ]
-    rows.append((TOTAL_LABEL, "", notice.declared_total(annex), "", ""))
-    title = annex_title(notice.county, notice.quarter, annex)
-    return f"**{title}**\n\n" + markdown_table(annex_headers(notice.quarter), rows)
+    rows.append((TOTAL_LABEL, "", annex.declared_total, "", ""))
+    return f"**{annex.label} {annex.title}**\n\n" + markdown_table(annex_headers(annex), rows)
 
 
 def tiers_preview(notice: CountyQuarterNotice) -> str:
-    lines = [totals_sentence(notice.summary), ""]
-    lines += [
-        f"{tier_list_sentence(rank, units)}\n"
-        for rank, units in published_lists(notice.units).items()
-    ]
+    figures = "，".join(
+        f"{annex.kinds_wording}（{annex.label}）{annex.items_published}条"
+        for annex in notice.annexes
+    )
+    lines = [f"共{notice.summary.total_items}条：{figures}。", "", f"{tier_counts(notice)}。", ""]
     lines += [f"> **{REVIEW_NOTE_LABEL}** {note}\n" for note in review_items(notice)]
     return "\n".join(lines)
 
@@ -63,14 +59,13 @@ def export_preview(export: CountyExport) -> str:
     notice = export.notice
     parts = [
         f"### {notice.county} {notice.quarter.key}",
-        f"- 工作簿 / workbook: `{export.workbook_path}`",
-        f"- 草稿 / draft: `{export.draft_path}`",
+        f"- 附件 / annexes: `{export.files.annexes}`",
+        f"- 核查底稿 / review: `{export.files.review}`",
+        f"- 草稿 / draft: `{export.files.draft}`",
         "",
         tiers_preview(notice),
         summary_preview(notice),
-        "",
-        annex_preview(notice, 1),
-        "",
-        annex_preview(notice, 2),
     ]
+    for annex in notice.annexes:
+        parts += ["", annex_preview(notice, annex)]
     return "\n".join(parts)

@@ -15,7 +15,17 @@ from orchestration.quarters import Quarter
 if TYPE_CHECKING:
     import duckdb
 
-MART_MODELS = ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
+    from orchestration.export.timeliness_sheet import ColumnTimeliness
+
+MART_MODELS = (
+    "unit_quarter",
+    "column_quarter",
+    "category_quarter",
+    "quarter_summary",
+    "annex_quarter",
+)
+# The tier labels and ranks as the county's rules name them (a list may be empty in a quarter).
+TIERS_VIEW = ("intermediate", "int_tiers")
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,66 @@ class AnnexLine:
     column_name_raw: str
     item_count: int
     unit_name_raw: str
+    unit_id: str | None  # None for a row attributed to no unit (相关部门)
     note: str | None
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    """One annex table the county publishes, with the words its title and figures use."""
+
+    number: int
+    subject: str  # the clerk's short word for the table: 政府部门
+    kinds_wording: str  # the group the notice names: 乡镇、街道
+    title: str
+    count_header: str
+    declared_total: int | None
+    items_published: int
+
+    @property
+    def label(self) -> str:
+        """'附件1'."""
+        return f"附件{self.number}"
+
+
+@dataclass(frozen=True)
+class AnnexQuarterRow:
+    """A row of marts.annex_quarter: a declared annex, its clerk's title and header if any."""
+
+    annex: int
+    subject: str
+    kinds_wording: str
+    title_pattern: str
+    title: str | None
+    count_header: str | None
+    declared_total: int | None
+    items_published: int
+
+    def table(self, county: str, quarter: Quarter) -> AnnexTable:
+        """The annex as published: the clerk's own title and header, else the county's pattern."""
+        title = self.title or self.title_pattern.format(
+            county=county,
+            year=quarter.year,
+            quarter_ordinal=quarter.chinese_ordinal,
+            quarter_chinese=quarter.chinese,
+        )
+        return AnnexTable(
+            number=self.annex,
+            subject=self.subject,
+            kinds_wording=self.kinds_wording,
+            title=title,
+            count_header=self.count_header or f"{quarter.chinese}公开数量",
+            declared_total=self.declared_total,
+            items_published=self.items_published,
+        )
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One published list: its rank (1 = best) and its label, from the county's tier rules."""
+
+    tier_rank: int
+    tier: str
 
 
 @dataclass(frozen=True)
@@ -73,17 +142,13 @@ class CategoryTotal:
 
 @dataclass(frozen=True)
 class QuarterSummary:
+    """The county's totals for the quarter (per annex figures are in `AnnexTable`)."""
+
     total_items: int
-    department_items: int
-    township_items: int
-    annex1_declared_total: int | None
-    annex2_declared_total: int | None
     units_checked: int
-    units_good: int
-    units_partial: int
-    units_late: int
     units_tiers_disagree: int
-    units_without_assessment: int
+    units_assessed: int
+    units_rule_agrees_with_reviewer: int
     unattributed_items: int
     previous_total_items: int | None
     total_change: int | None
@@ -99,13 +164,13 @@ class CountyQuarterNotice:
     annex_lines: tuple[AnnexLine, ...]
     units: tuple[UnitTier, ...]  # ordered by tier_rank, then tier_position
     categories: tuple[CategoryTotal, ...]  # ordered by category_type, then category_order
+    annexes: tuple[AnnexTable, ...]  # the county's declared tables, by number
+    tiers: tuple[Tier, ...]  # by rank
+    # the check record's columns, in the order a clerk works through them (empty: no record)
+    timeliness: tuple[ColumnTimeliness, ...] = ()
 
     def annex(self, number: int) -> tuple[AnnexLine, ...]:
         return tuple(line for line in self.annex_lines if line.annex == number)
-
-    def declared_total(self, annex: int) -> int | None:
-        """The 合计 the clerk wrote under the annex (checked against the rows upstream)."""
-        return (self.summary.annex1_declared_total, self.summary.annex2_declared_total)[annex - 1]
 
     def categories_of(self, category_type: str) -> tuple[CategoryTotal, ...]:
         return tuple(c for c in self.categories if c.category_type == category_type)
@@ -155,6 +220,16 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
     categories = _select(
         connection, CategoryTotal, "category_quarter", quarter.key, "category_type, category_order"
     )
+    annexes = _select(connection, AnnexQuarterRow, "annex_quarter", quarter.key, "annex")
+    from orchestration.export.timeliness_sheet import read_column_timeliness
+
+    timeliness = read_column_timeliness(connection, quarter)
+    tiers = tuple(
+        Tier(rank, label)
+        for rank, label in connection.execute(
+            f"select tier_rank, tier from {'.'.join(TIERS_VIEW)} order by tier_rank"
+        ).fetchall()
+    )
     notices = []
     for county, county_summaries in summaries.items():
         if len(county_summaries) != 1:
@@ -171,6 +246,9 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
                 annex_lines=annex_lines.get(county, ()),
                 units=units.get(county, ()),
                 categories=categories.get(county, ()),
+                annexes=tuple(row.table(county, quarter) for row in annexes.get(county, ())),
+                tiers=tiers,
+                timeliness=timeliness.get(county, ()),
             )
         )
     return notices

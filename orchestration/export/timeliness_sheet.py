@@ -7,6 +7,7 @@ from marts.column_timeliness; the status logic stays in dbt and is only read her
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -57,12 +58,15 @@ class ColumnTimeliness:
 
 
 def read_column_timeliness(
-    connection: duckdb.DuckDBPyConnection, county: str, quarter: Quarter
-) -> list[ColumnTimeliness]:
-    """Every checked column of the county-quarter, in the sheet's order (empty: no record)."""
+    connection: duckdb.DuckDBPyConnection, quarter: Quarter
+) -> dict[str, tuple[ColumnTimeliness, ...]]:
+    """Every checked column of the quarter, per county, in the sheet's order (none: no record).
+
+    One query for every county of the quarter, as the other marts are read (records.py)."""
     cursor = connection.execute(
         """
         select
+            timeliness.county,
             timeliness.unit_id, timeliness.unit_name, units.display_order,
             timeliness.column_name, timeliness.address, timeliness.last_update,
             timeliness.check_date, timeliness.days_since_update, timeliness.limit_days,
@@ -72,11 +76,14 @@ def read_column_timeliness(
             on timeliness.county = units.county
             and timeliness.quarter = units.quarter
             and timeliness.unit_id = units.unit_id
-        where timeliness.county = ? and timeliness.quarter = ?
+        where timeliness.quarter = ?
         """,
-        [county, quarter.key],
+        [quarter.key],
     )
-    return sorted((ColumnTimeliness(*row) for row in cursor.fetchall()), key=_work_order)
+    by_county: dict[str, list[ColumnTimeliness]] = {}
+    for county, *values in cursor.fetchall():
+        by_county.setdefault(county, []).append(ColumnTimeliness(*values))
+    return {county: tuple(sorted(rows, key=_work_order)) for county, rows in by_county.items()}
 
 
 def _work_order(record: ColumnTimeliness) -> tuple[int, int, int, str, str]:
@@ -92,19 +99,19 @@ def _work_order(record: ColumnTimeliness) -> tuple[int, int, int, str, str]:
     )
 
 
-def listed(records: list[ColumnTimeliness]) -> list[ColumnTimeliness]:
+def listed(records: Sequence[ColumnTimeliness]) -> list[ColumnTimeliness]:
     """The columns the sheet lists (已超期, 即将超期, 空栏目), in the order a clerk works them."""
     return sorted((r for r in records if r.status in LISTED_STATUSES), key=_work_order)
 
 
 def add_timeliness_sheet(
-    workbook: Workbook, county: str, quarter: Quarter, records: list[ColumnTimeliness]
+    workbook: Workbook, county: str, quarter: Quarter, records: Sequence[ColumnTimeliness]
 ) -> int:
     """Append the 栏目时效 sheet; returns how many columns it lists."""
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    from orchestration.export.workbook import set_value
+    from orchestration.export.sheets import set_value
 
     sheet = workbook.create_sheet(SHEET_TITLE)
     rows = listed(records)
@@ -181,7 +188,7 @@ def _make_printable(sheet: Worksheet, header_row: int, last_row: int) -> None:
     sheet.print_options.horizontalCentered = True
 
 
-def overdue_hint(records: list[ColumnTimeliness], unit_id: str) -> str | None:
+def overdue_hint(records: Sequence[ColumnTimeliness], unit_id: str) -> str | None:
     """'已超期栏目 2 个：政府文件（212 天未更新，时限 184 天）、…' for the draft, or None."""
     overdue = [r for r in listed(records) if r.unit_id == unit_id and r.status == OVERDUE]
     if not overdue:
