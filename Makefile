@@ -66,9 +66,11 @@ test: $(DBT_MANIFEST) lint
 docs: $(DBT_MANIFEST) reference-link
 	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --static --target-path target/docs
 
-# Not part of `make test`: prints per-stage timings and peak memory, writes bench-results/.
+# Not part of `make test`: a county's quarter against the hand script (cold CLI and from the UI),
+# where each run's time goes, 1 county x 41 quarters, 100 and 2,800 counties; writes
+# bench-results/. E.g. `make bench BENCH_ARGS="--only 1x1 --pairs 3"`.
 bench: $(DBT_MANIFEST)
-	$(BIN)/python -m tests.benchmarks.run_benchmark
+	$(BIN)/python -m tests.benchmarks.run_benchmark $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff format orchestration tests

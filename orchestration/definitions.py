@@ -7,6 +7,7 @@ import dagster as dg
 from orchestration.automation.jobs import quarter_job
 from orchestration.automation.schedule import quarterly_schedule
 from orchestration.automation.sensor import landing_sensor
+from orchestration.cli_exit import skip_final_collection_in_cli
 from orchestration.execution import executor_for
 from orchestration.export.assets import notice_workbook
 from orchestration.ingest.assets import raw_quarter
@@ -15,6 +16,8 @@ from orchestration.quality.checks import quality_checks
 from orchestration.resources import WarehouseRun
 from orchestration.settings import Settings
 from orchestration.transform.assets import all_quarter_views, quarter_marts, reference_data
+
+skip_final_collection_in_cli()
 
 defs = dg.Definitions(
     assets=[
