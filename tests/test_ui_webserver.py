@@ -63,25 +63,6 @@ def _session_processes(session: int) -> list[int]:
     return found
 
 
-def _descendants(root: int) -> list[int]:
-    """Every live process started, directly or not, by `root` (run workers may get a session of
-    their own, so the session does not find them)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z":
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def _command_line(pid: int) -> str:
     """The command and its blocked / ignored signal masks (a blocked SIGINT never arrives)."""
     try:
@@ -421,66 +402,6 @@ def test_sensor_switched_on_in_the_ui_rebuilds_nothing_already_ingested(
     cursor = LandingCursor.from_json(tick["cursor"])
     assert sorted(cursor.handled) == ["2020-Q1", "2020-Q2", "2020-Q3"]
     assert cursor.requests == {}
-
-
-def _launch_quarter(server: Server, quarter: str) -> str:
-    launched = server.graphql(
-        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
-        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
-        {
-            "params": {
-                "selector": {**REPOSITORY, "jobName": "quarter_job"},
-                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": quarter}]},
-            }
-        },
-    )["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    return str(launched["run"]["runId"])
-
-
-def _run_messages(server: Server, run_id: str) -> list[str]:
-    return [
-        event["message"]
-        for event in server.graphql(
-            "query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection {"
-            " events { ... on MessageEvent { message } } } } }",
-            {"id": run_id},
-        )["logsForRun"]["events"]
-        if event
-    ]
-
-
-def test_a_ui_run_killed_mid_run_blocks_nothing_and_changes_nothing(
-    server: Server, first_quarter_run: str
-) -> None:
-    before = _raw_rows(server, "2020-Q1")
-    doomed = _launch_quarter(server, "2020-Q1")
-    deadline = time.monotonic() + RUN_TIMEOUT
-    worker = None
-    while worker is None and time.monotonic() < deadline:
-        if any('step "quarter_marts"' in m for m in _run_messages(server, doomed)):
-            worker = next(
-                (
-                    pid
-                    for pid in _descendants(server.process.pid)
-                    if "execute_run" in _command_line(pid)
-                ),
-                None,
-            )
-            if worker is None:
-                break  # the worker is gone: the run ended before it could be killed
-        time.sleep(0.2)
-    assert worker is not None, f"no run worker found at quarter_marts:\n{server.log_tail()}"
-    os.kill(worker, signal.SIGKILL)
-    assert _raw_rows(server, "2020-Q1") == before  # nothing it built was published
-
-    after = _launch_quarter(server, "2020-Q1")
-    assert _wait_for_runs(server, [after]) == {after: "SUCCESS"}, server.log_tail()
-    assert any("Found and released the warehouse claim" in m for m in _run_messages(server, after))
-    status = server.graphql(
-        "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }", {"id": doomed}
-    )["runOrError"]["status"]
-    assert status == "FAILURE"  # recorded as failed by the next run, not STARTED for ever
 
 
 def test_server_stops_cleanly_with_its_process_group(server: Server) -> None:
