@@ -31,6 +31,7 @@ import pytest
 
 from orchestration.automation.landing import LandingCursor
 from orchestration.quarters import Quarter
+from orchestration.run_claim import lock_path, read_holder
 from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR
 from orchestration.warehouse import connect
 from tests.conftest import SAMPLE_DIR
@@ -402,6 +403,60 @@ def test_sensor_switched_on_in_the_ui_rebuilds_nothing_already_ingested(
     cursor = LandingCursor.from_json(tick["cursor"])
     assert sorted(cursor.handled) == ["2020-Q1", "2020-Q2", "2020-Q3"]
     assert cursor.requests == {}
+
+
+def _launch_quarter(server: Server, quarter: str) -> str:
+    launched = server.graphql(
+        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
+        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
+        {
+            "params": {
+                "selector": {**REPOSITORY, "jobName": "quarter_job"},
+                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": quarter}]},
+            }
+        },
+    )["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    return str(launched["run"]["runId"])
+
+
+def _run_messages(server: Server, run_id: str) -> list[str]:
+    return [
+        event["message"]
+        for event in server.graphql(
+            "query($id: ID!) { logsForRun(runId: $id) { ... on EventConnection {"
+            " events { ... on MessageEvent { message } } } } }",
+            {"id": run_id},
+        )["logsForRun"]["events"]
+        if event
+    ]
+
+
+def test_a_ui_run_killed_mid_run_blocks_nothing_and_changes_nothing(
+    server: Server, first_quarter_run: str
+) -> None:
+    before = _raw_rows(server, "2020-Q1")
+    doomed = _launch_quarter(server, "2020-Q1")
+    deadline = time.monotonic() + RUN_TIMEOUT
+    worker = None
+    while worker is None and time.monotonic() < deadline:
+        if any('step "raw_quality_gate"' in m for m in _run_messages(server, doomed)):
+            # the run worker holds the warehouse claim, which records its process
+            holder = read_holder(lock_path(server.warehouse))
+            assert holder is not None and holder.run_id == doomed, holder
+            worker = holder.pid
+        time.sleep(0.2)
+    assert worker is not None, f"the run never reached the raw gate:\n{server.log_tail()}"
+    os.kill(worker, signal.SIGKILL)
+    assert _raw_rows(server, "2020-Q1") == before  # nothing it built was published
+
+    after = _launch_quarter(server, "2020-Q1")
+    assert _wait_for_runs(server, [after]) == {after: "SUCCESS"}, server.log_tail()
+    assert any("Found and released the warehouse claim" in m for m in _run_messages(server, after))
+    status = server.graphql(
+        "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }", {"id": doomed}
+    )["runOrError"]["status"]
+    assert status == "FAILURE"  # recorded as failed by the next run, not STARTED for ever
 
 
 def test_server_stops_cleanly_with_its_process_group(server: Server) -> None:
