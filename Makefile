@@ -18,6 +18,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run ui test lint format docs bench clean reference-link
 
+export LINT_STAMP := import sys; from pathlib import Path; \
+	from orchestration.publication import stamp_build_context; \
+	from orchestration.quarters import Quarter; \
+	stamp_build_context(Path(sys.argv[1]), "lint", Quarter.parse("$(QUARTER)"))
+
 # Installs exactly the locked versions; the stamp makes later targets start at once.
 $(VENV)/.synced: uv.lock pyproject.toml
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
@@ -55,7 +60,9 @@ ui: $(DBT_MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 lint: install reference-link
 	$(BIN)/ruff check orchestration tests
 	$(BIN)/ruff format --check orchestration tests
-	cd $(DBT_DIR) && GONGKAI_WAREHOUSE="$$(mktemp -d)/lint.duckdb" DBT_TARGET_PATH="$$(mktemp -d)" \
+	# the marts read their quarter from the warehouse (macros/quarter.sql): a stamped scratch one
+	scratch="$$(mktemp -d)/lint.duckdb" && $(BIN)/python -c "$$LINT_STAMP" "$$scratch" && \
+		cd $(DBT_DIR) && GONGKAI_WAREHOUSE="$$scratch" DBT_TARGET_PATH="$$(mktemp -d)" \
 		../$(BIN)/sqlfluff lint models tests
 	cd expectations && ../$(BIN)/sqlfluff lint .
 

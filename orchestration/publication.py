@@ -78,7 +78,12 @@ def start_build(
     if files.published.exists():
         _check_published(files.published, wait_seconds)
         shutil.copyfile(files.published, files.building)
-    with connect(files.building) as connection:
+    stamp_build_context(files.building, run_id, quarter)
+
+
+def stamp_build_context(warehouse: Path, run_id: str, quarter: Quarter | None) -> None:
+    """Write the one-row table that tells dbt which quarter it builds (macros/quarter.sql)."""
+    with connect(warehouse) as connection:
         connection.execute(BUILD_CONTEXT_DDL)
         connection.execute(
             "insert into main.build_context values ($run_id, $quarter, $previous, $number, $now)",
