@@ -39,6 +39,7 @@ def test_quarter_runs_build_seeds_and_models_and_leave_dbt_tests_to_make_test() 
 
 def test_the_profile_names_the_warehouse_copy_and_is_written_once(tmp_path: Path) -> None:
     warehouse = tmp_path / "a b" / '"odd".duckdb'
+    warehouse.parent.mkdir()
     folder = profiles_dir(warehouse)
     profile = (folder / "profiles.yml").read_text(encoding="utf-8")
     assert json.dumps(str(warehouse.resolve())) in profile
@@ -46,6 +47,13 @@ def test_the_profile_names_the_warehouse_copy_and_is_written_once(tmp_path: Path
     assert profiles_dir(warehouse) == folder
     assert (folder / "profiles.yml").stat().st_mtime_ns == written
     assert profiles_dir(tmp_path / "other.duckdb") != folder
+    # a warehouse whose folder is gone takes its profile (and kept parse) with it
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    stale = profiles_dir(gone / "w.duckdb")
+    gone.rmdir()
+    profiles_dir(tmp_path / "third.duckdb")
+    assert not stale.exists() and folder.exists()
 
 
 def test_the_seed_path_links_to_the_runs_reference_folder(tmp_path: Path) -> None:

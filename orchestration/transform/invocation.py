@@ -27,6 +27,7 @@ BUILD_ARGS = ("build", "--exclude-resource-type", "test", "--exclude-resource-ty
 REFERENCE_LINK = DBT_PROJECT_DIR / "target" / "reference"
 PROFILES_DIR = DBT_PROJECT_DIR / "target" / "profiles"
 PARSE_FILE = "partial_parse.msgpack"
+WAREHOUSE_RECORD = "warehouse"  # in each profiles folder: the warehouse file it is for
 
 PROFILE_TEMPLATE = """\
 # Written by orchestration/transform/invocation.py for the warehouse copy runs build on.
@@ -52,8 +53,21 @@ def profiles_dir(warehouse: Path) -> Path:
     profile = folder / "profiles.yml"
     if not profile.is_file() or profile.read_text(encoding="utf-8") != text:
         folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(folder / WAREHOUSE_RECORD, str(warehouse.resolve()))
         _write_atomically(profile, text)
+        _remove_profiles_of_gone_warehouses(keep=folder)
     return folder
+
+
+def _remove_profiles_of_gone_warehouses(keep: Path) -> None:
+    """Drop the profiles (and ~1 MB kept parse each) of warehouses whose folder is gone: a
+    test's or a benchmark's temporary warehouse would otherwise leave one behind for good."""
+    for folder in PROFILES_DIR.iterdir():
+        record = folder / WAREHOUSE_RECORD
+        if folder == keep or not record.is_file():
+            continue
+        if not Path(record.read_text(encoding="utf-8")).parent.exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def point_reference_link(reference_dir: Path) -> None:
