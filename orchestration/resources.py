@@ -101,7 +101,12 @@ class WarehouseRun(dg.ConfigurableResource):
                 # A per-step set-up cannot tell the run's last step: the next run's copy
                 # replaces what it leaves.
                 if whole_run and not self._published:
-                    discard_build(files)
+                    if files.journal.exists():
+                        # failed half-way through publishing: what is written down had passed
+                        # every check, so finish it rather than leave raw and exports apart
+                        complete_publication(files, log)
+                    else:
+                        discard_build(files)
 
 
 def _mark_failed(instance: dg.DagsterInstance | None, holder: Holder) -> None:
