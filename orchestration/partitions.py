@@ -16,6 +16,8 @@ import dagster as dg
 
 from orchestration.quarters import Quarter, quarter_range
 
+PARTITION_TAG = "dagster/partition"
+
 
 def quarter_keys(today: date, landed: list[str]) -> list[str]:
     current = Quarter.containing(today)
@@ -31,8 +33,14 @@ def quarter_keys(today: date, landed: list[str]) -> list[str]:
 
 
 def quarter_of(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> Quarter:
-    """The one place a run's partition key becomes a Quarter."""
+    """A step's quarter: with quarter_of_run, the one place a partition key becomes a Quarter."""
     return Quarter.parse(context.partition_key)
+
+
+def quarter_of_run(run: dg.DagsterRun | None) -> Quarter | None:
+    """The quarter a run was started for (its partition tag); None for a run of no quarter."""
+    key = run.tags.get(PARTITION_TAG) if run is not None else None
+    return Quarter.parse(key) if key else None
 
 
 def _landed_quarters() -> list[str]:

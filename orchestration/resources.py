@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import PrivateAttr
 
+from orchestration.partitions import quarter_of_run
 from orchestration.publication import (
     RunFiles,
     build_owner,
@@ -29,11 +30,8 @@ from orchestration.publication import (
     record_fingerprint,
     start_build,
 )
-from orchestration.quarters import Quarter
 from orchestration.run_claim import Holder, claim_warehouse
 from orchestration.settings import Settings
-
-PARTITION_TAG = "dagster/partition"
 
 
 class WarehouseRun(dg.ConfigurableResource):
@@ -72,10 +70,8 @@ class WarehouseRun(dg.ConfigurableResource):
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseRun]:
         settings = Settings.from_env()
         files = RunFiles(settings.warehouse_path, settings.exports_dir)
-        run = context.dagster_run
         run_id = context.run_id or "adhoc"
-        partition = run.tags.get(PARTITION_TAG) if run is not None else None
-        quarter = Quarter.parse(partition) if partition else None
+        quarter = quarter_of_run(context.dagster_run)
         log = context.log.info if context.log else print
         warn = context.log.warning if context.log else print
 

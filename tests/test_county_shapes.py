@@ -216,7 +216,7 @@ def test_a_quarter_missing_a_declared_annex_is_refused(three_annex: Settings) ->
     (path,) = (three_annex.landing_dir / Q3.key).glob("附件2-*")
     path.unlink()
     with pytest.raises(IngestError) as raised:
-        ingest_quarter(three_annex, Q3.key)
+        ingest_quarter(three_annex, Q3)
     (problem,) = raised.value.problems
     assert problem.zh == (
         f"缺少附件2（乡镇信息公开更新情况统计表）：{THREE_ANNEX_COUNTY}"
@@ -229,7 +229,7 @@ def test_a_table_marked_with_an_undeclared_annex_is_refused(three_annex: Setting
     (path,) = (three_annex.landing_dir / Q3.key).glob("附件3-*")
     path.rename(path.with_name(path.name.replace("附件3", "附件4")))
     with pytest.raises(IngestError) as raised:
-        ingest_quarter(three_annex, Q3.key)
+        ingest_quarter(three_annex, Q3)
     assert [p.zh.split("。")[0] for p in raised.value.problems] == [
         f"附件4不是{THREE_ANNEX_COUNTY}声明的附件（已声明：附件1（政府部门）、附件2（乡镇）、附件3（社区））"
     ]

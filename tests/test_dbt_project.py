@@ -75,8 +75,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         settings = Settings.from_env()
         # the quarter's warehouse copy, as a run makes it: stamped with its quarter, then ingested
         files = RunFiles(settings.warehouse_path, settings.exports_dir)
-        start_build(files, "test-dbt-project", Quarter.parse(SAMPLE_QUARTER))
-        ingest_quarter(settings, SAMPLE_QUARTER, files.building)
+        quarter = Quarter.parse(SAMPLE_QUARTER)
+        start_build(files, "test-dbt-project", quarter)
+        ingest_quarter(settings, quarter, files.building)
         point_reference_link(reference)
         sample = dbt_build(files.building, root / "target-sample")
         # A county rule that replaces the default catch-all: some unit may get no tier.

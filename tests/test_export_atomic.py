@@ -12,6 +12,7 @@ import pytest
 from orchestration.export.atomic import replacing
 from orchestration.export.files import ExportError, export_notices
 from orchestration.export.records import read_notices
+from orchestration.quarters import Quarter
 from tests.test_export_contract import ISSUE_DATE, TEMPLATES_DIR, export_sample
 
 
@@ -56,7 +57,7 @@ def test_a_failing_export_keeps_the_previous_files(tmp_path: Path) -> None:
     assert sorted(before) == sorted(p.name for p in vars(first.files).values())
 
     # A control character cannot be stored in .xlsx: the real writer fails half-way through.
-    (notice,) = read_notices(tmp_path / "w.duckdb", "2020-Q1")
+    (notice,) = read_notices(tmp_path / "w.duckdb", Quarter(2020, 1))
     broken_unit = dataclasses.replace(notice.units[-1], unit_short_name="木林\x07乡")
     broken = dataclasses.replace(notice, units=(*notice.units[:-1], broken_unit))
     with pytest.raises(ExportError, match=r"崇信县2020-Q1.*控制字符.*control character"):
@@ -70,7 +71,7 @@ def test_one_failing_county_writes_no_county(tmp_path: Path) -> None:
     first = export_sample(tmp_path)
     folder = first.files.draft.parent
     before = _folder_state(folder)
-    (notice,) = read_notices(tmp_path / "w.duckdb", "2020-Q1")
+    (notice,) = read_notices(tmp_path / "w.duckdb", Quarter(2020, 1))
     other = dataclasses.replace(notice, county="华亭县")
     broken_line = dataclasses.replace(notice.annex_lines[0], note="\x0b")
     broken = dataclasses.replace(

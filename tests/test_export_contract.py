@@ -303,7 +303,7 @@ def sample_warehouse(path: Path) -> Path:
 
 
 def test_reader_returns_the_contracts_2020q1_figures(tmp_path: Path) -> None:
-    (county,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), "2020-Q1")
+    (county,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), Quarter(2020, 1))
 
     assert (county.county, county.quarter.key) == ("崇信县", "2020-Q1")
     summary = county.summary
@@ -333,14 +333,14 @@ def test_reader_returns_the_contracts_2020q1_figures(tmp_path: Path) -> None:
 
 def test_reader_refuses_a_quarter_the_marts_do_not_hold(tmp_path: Path) -> None:
     with pytest.raises(MartsMissingError, match="找不到数据仓库文件"):
-        read_notices(tmp_path / "w.duckdb", "2020-Q1")
+        read_notices(tmp_path / "w.duckdb", Quarter(2020, 1))
     with connect(tmp_path / "w.duckdb") as connection:
         connection.execute("create schema raw")
     with pytest.raises(MartsMissingError, match="还没有汇总表"):
-        read_notices(tmp_path / "w.duckdb", "2020-Q1")
+        read_notices(tmp_path / "w.duckdb", Quarter(2020, 1))
     path = sample_warehouse(tmp_path / "w.duckdb")
     with pytest.raises(MartsMissingError, match="2020-Q2"):
-        read_notices(path, "2020-Q2")
+        read_notices(path, Quarter(2020, 2))
 
 
 TEMPLATES_DIR = REFERENCE_DIR / TEMPLATES_FOLDER
@@ -353,7 +353,7 @@ def export_sample(tmp_path: Path) -> CountyExport:
     (export,) = export_quarter(
         sample_warehouse(tmp_path / "w.duckdb"),
         tmp_path / "exports",
-        notice.QUARTER,
+        Quarter.parse(notice.QUARTER),
         TEMPLATES_DIR,
         ISSUE_DATE,
     )

@@ -265,7 +265,7 @@ def test_an_onboarded_township_county_exports_from_a_real_run(
     (export,) = export_quarter(
         settings.warehouse_path,
         settings.exports_dir,
-        quarter.key,
+        quarter,
         reference / TEMPLATES_FOLDER,
         ISSUED,
     )

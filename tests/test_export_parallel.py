@@ -13,13 +13,14 @@ from openpyxl import load_workbook
 from orchestration.export import files
 from orchestration.export.files import ExportError, export_notices
 from orchestration.export.records import CountyQuarterNotice, read_notices
+from orchestration.quarters import Quarter
 from tests.test_export_contract import ISSUE_DATE, TEMPLATES_DIR, sample_warehouse
 
 COUNTIES = ("崇信县", "华亭县", "泾川县", "灵台县", "庄浪县")
 
 
 def _notices(tmp_path: Path) -> list[CountyQuarterNotice]:
-    (notice,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), "2020-Q1")
+    (notice,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), Quarter(2020, 1))
     return [
         dataclasses.replace(
             notice,

@@ -13,6 +13,7 @@ from orchestration.export.files import export_quarter
 from orchestration.export.records import read_notices
 from orchestration.export.review_workbook import BODY_SIZE, review_workbook
 from orchestration.export.sheets import PAGE_FILL, SheetWriter, Styles, page_width_units
+from orchestration.quarters import Quarter
 from tests.factories import notice_2020q1 as notice
 from tests.test_export_contract import (
     ISSUE_DATE,
@@ -99,7 +100,7 @@ def test_summary_shows_the_change_from_the_previous_quarter(tmp_path: Path) -> N
         tmp_path / "w.duckdb", earlier, contract_marts(SAMPLE_2020Q1, previous=earlier)
     )
     (export,) = export_quarter(
-        warehouse, tmp_path / "exports", "2020-Q1", TEMPLATES_DIR, ISSUE_DATE
+        warehouse, tmp_path / "exports", Quarter(2020, 1), TEMPLATES_DIR, ISSUE_DATE
     )
 
     values = _summary_values(export.files.review)
@@ -148,7 +149,7 @@ def test_review_sheets_print_readably(review_path: Path) -> None:
 
 
 def test_another_sheet_can_be_added_in_the_same_style(tmp_path: Path) -> None:
-    (county,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), "2020-Q1")
+    (county,) = read_notices(sample_warehouse(tmp_path / "w.duckdb"), Quarter(2020, 1))
     workbook, rows = review_workbook(county)
     writer = SheetWriter(workbook.create_sheet("栏目时效"), Styles(BODY_SIZE), width=2)
     header = writer.table_row(["栏目", "最近更新"], header=True)

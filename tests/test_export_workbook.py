@@ -12,6 +12,7 @@ from openpyxl.cell.cell import MergedCell
 
 from orchestration.export.files import export_quarter
 from orchestration.export.sheets import PAGE_FILL, page_width_units, text_units
+from orchestration.quarters import Quarter
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import AnnexRow
@@ -139,7 +140,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> No
             ["chongxin-nongban"],
         )
     (export,) = export_quarter(
-        warehouse, tmp_path / "exports", "2020-Q1", TEMPLATES_DIR, ISSUE_DATE
+        warehouse, tmp_path / "exports", Quarter(2020, 1), TEMPLATES_DIR, ISSUE_DATE
     )
 
     workbook = load_workbook(export.files.annexes)

@@ -10,6 +10,7 @@ import pytest
 
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
@@ -24,7 +25,7 @@ from tests.factories.annex_workbooks import (
 )
 from tests.factories.raw_snapshot import assert_refused, raw_snapshot
 
-QUARTER = "2020-Q1"
+QUARTER = Quarter(2020, 1)
 ANNEX1 = "附件1-政府部门.xlsx"
 ANNEX2 = "附件2-乡镇.xlsx"
 
@@ -46,7 +47,7 @@ def _write_quarter(
 @pytest.fixture
 def ingested(settings: Settings) -> Settings:
     """A warehouse holding a good 2020-Q1, and its landing folder ready to be broken."""
-    _write_quarter(settings.landing_dir / QUARTER)
+    _write_quarter(settings.landing_dir / QUARTER.key)
     ingest_quarter(settings, QUARTER)
     return settings
 
@@ -62,7 +63,7 @@ def _with_row(index: int, **changes: object) -> list[AnnexRow]:
 
 
 def test_unknown_unit_names_closest_registered_names(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(1, unit_name="人设局"))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(1, unit_name="人设局"))
     _fails(
         ingested,
         f"文件“{QUARTER}/{ANNEX1}”，工作表“Sheet1”，第4行",
@@ -79,7 +80,7 @@ def test_unknown_unit_names_closest_registered_names(ingested: Settings) -> None
 def test_count_that_is_not_a_non_negative_whole_number(
     ingested: Settings, count: object, shown: str
 ) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(9, item_count=count))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(9, item_count=count))
     _fails(
         ingested,
         "第12行",
@@ -89,13 +90,13 @@ def test_count_that_is_not_a_non_negative_whole_number(
 
 
 def test_empty_count_is_not_taken_for_zero(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(0, item_count=""))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(0, item_count=""))
     _fails(ingested, "第3行", "公开数量为空，应填写整数（没有更新请填0）")
 
 
 def test_missing_header_column(ingested: Settings) -> None:
     layout = Layout(column_order=("row_number", "column_name", "item_count", "note"))
-    _write_quarter(ingested.landing_dir / QUARTER, layout1=layout)
+    _write_quarter(ingested.landing_dir / QUARTER.key, layout1=layout)
     message = _fails(
         ingested,
         f"文件“{QUARTER}/{ANNEX1}”，工作表“Sheet1”，第2行",
@@ -107,7 +108,7 @@ def test_missing_header_column(ingested: Settings) -> None:
 
 def test_duplicate_unit_and_column_row(ingested: Settings) -> None:
     rows = [*notice.ANNEX1_ROWS, dataclasses.replace(notice.ANNEX1_ROWS[10], row_number=44)]
-    _write_quarter(ingested.landing_dir / QUARTER, rows)
+    _write_quarter(ingested.landing_dir / QUARTER.key, rows)
     _fails(
         ingested,
         "第46行",
@@ -118,17 +119,17 @@ def test_duplicate_unit_and_column_row(ingested: Settings) -> None:
 
 
 def test_empty_file(ingested: Settings) -> None:
-    (ingested.landing_dir / QUARTER / ANNEX2).write_bytes(b"")
+    (ingested.landing_dir / QUARTER.key / ANNEX2).write_bytes(b"")
     _fails(ingested, f"文件“{QUARTER}/{ANNEX2}”", "文件是空的", "the file is empty")
 
 
 def test_unreadable_file(ingested: Settings) -> None:
-    (ingested.landing_dir / QUARTER / ANNEX2).write_bytes(b"this is not a workbook at all")
+    (ingested.landing_dir / QUARTER.key / ANNEX2).write_bytes(b"this is not a workbook at all")
     _fails(ingested, f"文件“{QUARTER}/{ANNEX2}”", "无法读取", "cannot be read")
 
 
 def test_quarter_folder_without_annexes(ingested: Settings) -> None:
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     for old in folder.glob("*"):
         old.unlink()
     (folder / "说明.txt").write_text("附件稍后补交", encoding="utf-8")
@@ -137,29 +138,29 @@ def test_quarter_folder_without_annexes(ingested: Settings) -> None:
 
 def test_missing_quarter_folder(settings: Settings) -> None:
     with pytest.raises(IngestError, match="找不到季度文件夹"):
-        ingest_quarter(settings, "2021-Q3")
+        ingest_quarter(settings, Quarter(2021, 3))
 
 
 def test_one_annex_missing(ingested: Settings) -> None:
-    (ingested.landing_dir / QUARTER / ANNEX2).unlink()
+    (ingested.landing_dir / QUARTER.key / ANNEX2).unlink()
     _fails(ingested, "缺少附件2", "annex 2 (乡镇 table) is missing")
 
 
 def test_missing_total_row(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, total1=None)
+    _write_quarter(ingested.landing_dir / QUARTER.key, total1=None)
     _fails(ingested, "找不到“合计”行", "no 合计 (total) row")
 
 
 def test_annex_of_another_quarter(ingested: Settings) -> None:
     layout = Layout(headers={**DEFAULT_HEADERS, "item_count": "二季度公开数量"})
-    _write_quarter(ingested.landing_dir / QUARTER, layout1=layout)
+    _write_quarter(ingested.landing_dir / QUARTER.key, layout1=layout)
     _fails(ingested, "表头“二季度公开数量”与文件夹的季度 2020-Q1（一季度）不一致")
 
 
 def test_every_problem_is_reported_at_once(ingested: Settings) -> None:
     rows = _with_row(0, unit_name="不存在的局")
     rows[5] = dataclasses.replace(rows[5], item_count=-2)
-    _write_quarter(ingested.landing_dir / QUARTER, rows)
+    _write_quarter(ingested.landing_dir / QUARTER.key, rows)
     message = _fails(ingested, "发现 2 个问题", "不存在的局", "实际为“-2”")
     assert message.count("\n1. ") == 1 and message.count("\n2. ") == 1
 
@@ -168,10 +169,10 @@ def test_failed_asset_run_shows_the_problems(ingested: Settings) -> None:
     from orchestration.ingest.assets import raw_quarter
     from tests.pipeline import materialize_quarter
 
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(1, unit_name="人设局"))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(1, unit_name="人设局"))
     before = raw_snapshot(ingested)
 
-    result = materialize_quarter(QUARTER, (raw_quarter,), checks=())
+    result = materialize_quarter(QUARTER.key, (raw_quarter,), checks=())
 
     assert not result.success
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -186,13 +187,13 @@ def test_failed_asset_run_shows_the_problems(ingested: Settings) -> None:
 def test_count_with_inner_spaces_or_separators_is_not_read_as_one_number(
     ingested: Settings, count: str
 ) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(9, item_count=count))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(9, item_count=count))
     _fails(ingested, "第12行", f"公开数量应为不小于0的整数，实际为“{count}”", repr(count))
 
 
 def test_count_with_proper_thousands_separators_is_read(ingested: Settings) -> None:
     """'1,000' is how Excel shows a number formatted with separators; a text copy keeps it."""
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(9, item_count="1,000"))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(9, item_count="1,000"))
 
     ingest_quarter(ingested, QUARTER)
 
@@ -207,7 +208,7 @@ def test_count_with_proper_thousands_separators_is_read(ingested: Settings) -> N
     "code", ["#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!"]
 )
 def test_excel_error_value_is_named_as_such(ingested: Settings, code: str) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(9, item_count=code))
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(9, item_count=code))
     message = _fails(
         ingested,
         f"工作表“Sheet1”，第12行：公开数量单元格是错误值 {code}（C12）",
@@ -217,7 +218,7 @@ def test_excel_error_value_is_named_as_such(ingested: Settings, code: str) -> No
 
 
 def test_excel_error_value_in_a_unit_cell_and_in_the_total(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER, _with_row(1, unit_name="#N/A"), "#REF!")
+    _write_quarter(ingested.landing_dir / QUARTER.key, _with_row(1, unit_name="#N/A"), "#REF!")
     message = _fails(
         ingested,
         "第4行：责任单位单元格是错误值 #N/A（D4）",
@@ -227,7 +228,7 @@ def test_excel_error_value_in_a_unit_cell_and_in_the_total(ingested: Settings) -
 
 
 def test_excel_error_value_as_a_csv_carries_it(ingested: Settings) -> None:
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     (folder / ANNEX1).unlink()
     write_annex_csv(
         folder / "附件1.csv", notice.ANNEX1_TITLE, _with_row(9, item_count="#DIV/0!"), 248
@@ -237,7 +238,7 @@ def test_excel_error_value_as_a_csv_carries_it(ingested: Settings) -> None:
 
 def test_count_above_the_maximum(ingested: Settings) -> None:
     _write_quarter(
-        ingested.landing_dir / QUARTER, _with_row(9, item_count=3_000_000_000), 3_000_000_238
+        ingested.landing_dir / QUARTER.key, _with_row(9, item_count=3_000_000_000), 3_000_000_238
     )
     _fails(
         ingested,
@@ -262,7 +263,7 @@ def _insert_count_column(path: Path, header: str, value: int) -> None:
 
 
 def test_previous_quarters_count_beside_this_quarters_is_not_taken(ingested: Settings) -> None:
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     _insert_count_column(folder / ANNEX1, "上季度公开数量", 99)
 
     [summary] = ingest_quarter(ingested, QUARTER)
@@ -278,8 +279,8 @@ def test_previous_quarters_count_beside_this_quarters_is_not_taken(ingested: Set
 
 def test_two_count_columns_naming_no_quarter_are_refused(ingested: Settings) -> None:
     layout = Layout(headers={**DEFAULT_HEADERS, "item_count": "公开数量"})
-    _write_quarter(ingested.landing_dir / QUARTER, layout1=layout)
-    _insert_count_column(ingested.landing_dir / QUARTER / ANNEX1, "上季度公开数量", 99)
+    _write_quarter(ingested.landing_dir / QUARTER.key, layout1=layout)
+    _insert_count_column(ingested.landing_dir / QUARTER.key / ANNEX1, "上季度公开数量", 99)
     message = _fails(
         ingested,
         "第2行：表头有 2 个数量列（“上季度公开数量”、“公开数量”），"
@@ -303,8 +304,8 @@ def _hide(path: Path, rows: tuple[int, ...] = (), columns: tuple[str, ...] = ())
 
 
 def test_hidden_row_holding_data_is_refused(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER)
-    _hide(ingested.landing_dir / QUARTER / ANNEX1, rows=(12,))
+    _write_quarter(ingested.landing_dir / QUARTER.key)
+    _hide(ingested.landing_dir / QUARTER.key / ANNEX1, rows=(12,))
     _fails(
         ingested,
         f"文件“{QUARTER}/{ANNEX1}”，工作表“Sheet1”，第12行：该行被隐藏（或被筛选隐藏），但有内容",
@@ -313,14 +314,14 @@ def test_hidden_row_holding_data_is_refused(ingested: Settings) -> None:
 
 
 def test_hidden_column_holding_data_is_refused(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER)
-    _hide(ingested.landing_dir / QUARTER / ANNEX1, columns=("E",))
+    _write_quarter(ingested.landing_dir / QUARTER.key)
+    _hide(ingested.landing_dir / QUARTER.key / ANNEX1, columns=("E",))
     _fails(ingested, "第2行：第 E 列被隐藏，但有内容", "column E is hidden but holds data")
 
 
 def test_hidden_empty_rows_and_columns_are_harmless(ingested: Settings) -> None:
-    _write_quarter(ingested.landing_dir / QUARTER)
-    _hide(ingested.landing_dir / QUARTER / ANNEX1, rows=(60, 61), columns=("G", "H"))
+    _write_quarter(ingested.landing_dir / QUARTER.key)
+    _hide(ingested.landing_dir / QUARTER.key / ANNEX1, rows=(60, 61), columns=("G", "H"))
 
     [summary] = ingest_quarter(ingested, QUARTER)
 
@@ -329,7 +330,7 @@ def test_hidden_empty_rows_and_columns_are_harmless(ingested: Settings) -> None:
 
 def test_hidden_row_and_error_value_in_the_assessment_sheet(ingested: Settings) -> None:
     path = write_assessment_xlsx(
-        ingested.landing_dir / QUARTER / "核查意见.xlsx",
+        ingested.landing_dir / QUARTER.key / "核查意见.xlsx",
         "核查意见",
         [("政府办", "更新情况较好", ""), ("财政局", "#N/A", ""), ("人社局", "更新不及时", "")],
     )
@@ -343,7 +344,7 @@ def test_hidden_row_and_error_value_in_the_assessment_sheet(ingested: Settings) 
 
 def test_ods_error_value_and_hidden_row(ingested: Settings) -> None:
     """LibreOffice keeps a failed formula as the number 0 marked as an error: not a count of 0."""
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     (folder / ANNEX1).unlink()
     rows = _with_row(9, item_count="#DIV/0!")
     write_annex_ods(folder / "附件1.ods", notice.ANNEX1_TITLE, rows, 248, hidden_rows=(20,))
@@ -358,7 +359,7 @@ def test_hidden_row_is_found_in_the_sheet_it_is_on(ingested: Settings) -> None:
     """Both annexes as two sheets of one workbook: the scan maps each sheet part to its name."""
     from openpyxl import load_workbook
 
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     workbook = load_workbook(folder / ANNEX1)
     township = workbook.create_sheet("乡镇")
     for values in load_workbook(folder / ANNEX2).active.iter_rows(values_only=True):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
@@ -21,7 +22,7 @@ from tests.factories.annex_workbooks import (
     write_annex_xlsx,
 )
 
-QUARTER = "2020-Q1"
+QUARTER = Quarter(2020, 1)
 Writer = Callable[[Path, str, list, int, Layout], Path]
 
 
@@ -90,7 +91,7 @@ def _expected_rows() -> list[tuple[int, str, int]]:
 @pytest.mark.parametrize("case", list(LAYOUTS), ids=list(LAYOUTS))
 def test_layout_gives_the_notice_figures(settings: Settings, case: str) -> None:
     layout, kind = LAYOUTS[case]
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     folder.mkdir()
     # File names without 附件N: the annex is told from the title.
     _write(folder, "政府部门统计", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248, layout, kind)
@@ -117,7 +118,7 @@ def test_both_annexes_as_sheets_of_one_workbook_with_untitled_tables(settings: S
     """No title, no 附件 mark anywhere: the annex is told from the units' kinds."""
     from openpyxl import load_workbook
 
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     untitled = Layout(title_rows=0)
     first = write_annex_xlsx(folder / "a.xlsx", "", notice.ANNEX1_ROWS, 248, untitled)
     second = write_annex_xlsx(folder / "b.xlsx", "", notice.ANNEX2_ROWS, 14, untitled)
@@ -136,7 +137,7 @@ def test_both_annexes_as_sheets_of_one_workbook_with_untitled_tables(settings: S
 
 
 def test_county_prefixed_and_aliased_unit_names_resolve(settings: Settings) -> None:
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     renamed = {"财政局": "崇信县财政局", "政府办": "县政府办", "文体广电和旅游局": "文旅局"}
     rows = [
         type(row)(
@@ -166,7 +167,7 @@ def test_county_prefixed_and_aliased_unit_names_resolve(settings: Settings) -> N
 
 
 def test_office_lock_files_and_other_documents_are_ignored(sample_settings: Settings) -> None:
-    folder = sample_settings.landing_dir / QUARTER
+    folder = sample_settings.landing_dir / QUARTER.key
     (folder / "~$附件1.xlsx").write_bytes(b"lock")
     (folder / "说明.txt").write_text("本季度核查说明", encoding="utf-8")
     shutil.copy(

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import connect, ensure_raw_schema
 from tests.factories import notice_2020q1 as notice
@@ -28,7 +29,7 @@ from tests.factories.annex_workbooks import (
 )
 from tests.factories.raw_snapshot import assert_refused
 
-QUARTER = "2020-Q1"
+QUARTER = Quarter(2020, 1)
 ANNEX1 = "附件1-政府部门.xlsx"
 ANNEX2 = "附件2-乡镇.xlsx"
 SHEET = "xl/worksheets/sheet1.xml"
@@ -40,7 +41,7 @@ SUBPROCESS_TIMEOUT_SECONDS = 300
 @pytest.fixture
 def ingested(settings: Settings) -> Settings:
     """A warehouse holding a good 2020-Q1 from .xlsx annexes, ready to be broken."""
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     write_annex_xlsx(folder / ANNEX1, notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248)
     write_annex_xlsx(folder / ANNEX2, notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
     ingest_quarter(settings, QUARTER)
@@ -54,7 +55,7 @@ def _limited(monkeypatch: pytest.MonkeyPatch, **variables: str) -> Settings:
 
 
 def _annex1_with_cell(settings: Settings, ref: str, value: object) -> Path:
-    path = settings.landing_dir / QUARTER / ANNEX1
+    path = settings.landing_dir / QUARTER.key / ANNEX1
     workbook = load_workbook(path)
     workbook.active[ref] = value
     workbook.save(path)
@@ -104,7 +105,7 @@ def test_stray_cell_right_of_the_table_names_the_columns_setting(ingested: Setti
 def test_formatted_empty_cells_far_away_are_not_content(ingested: Settings) -> None:
     """Only cells holding a value count: a border drawn at Z1048576 is not data."""
     rewrite_part(
-        ingested.landing_dir / QUARTER / ANNEX1,
+        ingested.landing_dir / QUARTER.key / ANNEX1,
         SHEET,
         lambda xml: xml.replace(
             b"</sheetData>", b'<row r="1048576"><c r="Z1048576" s="1"/></row></sheetData>'
@@ -120,7 +121,7 @@ def test_formatted_empty_cells_far_away_are_not_content(ingested: Settings) -> N
 def test_row_limit_is_a_setting(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     writers = {".xlsx": write_annex_xlsx, ".xls": write_annex_xls, ".csv": write_annex_csv}
     writers[kind](folder / f"附件1{kind}", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248)
     writers[kind](folder / f"附件2{kind}", notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
@@ -141,7 +142,7 @@ def test_row_limit_is_a_setting(
 
 def test_one_ods_row_repeated_past_the_limit_is_refused(ingested: Settings) -> None:
     """In content.xml one element stands for many rows: the repeat counts, not the element."""
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     (folder / ANNEX1).unlink()
     write_annex_ods(
         folder / "附件1.ods", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248, repeated_last_row=10**6
@@ -173,7 +174,7 @@ def test_each_limit_is_a_setting(
 
 def test_file_size_limit(ingested: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     limited = _limited(monkeypatch, GONGKAI_MAX_FILE_MB="1")
-    (limited.landing_dir / QUARTER / ANNEX2).write_bytes(b"\0" * (3 * 1024 * 1024 // 2))
+    (limited.landing_dir / QUARTER.key / ANNEX2).write_bytes(b"\0" * (3 * 1024 * 1024 // 2))
     assert_refused(
         limited,
         QUARTER,
@@ -187,7 +188,7 @@ def test_unpacked_size_limit_refuses_a_zip_bomb(
     ingested: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     limited = _limited(monkeypatch, GONGKAI_MAX_FILE_MB="1")
-    path = limited.landing_dir / QUARTER / ANNEX1
+    path = limited.landing_dir / QUARTER.key / ANNEX1
     rewrite_part(path, SHEET, lambda xml: xml + b" " * (11 * 1024 * 1024))  # compresses to ~11 KB
     assert path.stat().st_size < 100_000
     assert_refused(
@@ -206,7 +207,7 @@ def _with_note(characters: int) -> list[AnnexRow]:
 
 
 def test_cell_text_limit_is_inclusive(ingested: Settings) -> None:
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     write_annex_xlsx(folder / ANNEX1, notice.ANNEX1_TITLE, _with_note(2000), 248)
     ingest_quarter(ingested, QUARTER)
     with connect(ingested.warehouse_path, read_only=True) as connection:
@@ -225,7 +226,7 @@ def test_cell_text_limit_is_inclusive(ingested: Settings) -> None:
 
 def test_long_shared_string_is_named_by_the_cell_that_shows_it(ingested: Settings) -> None:
     grid = annex_table(notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248, Layout())
-    write_xlsx_with_long_text(ingested.landing_dir / QUARTER / ANNEX1, grid, (3, 4), 2001)
+    write_xlsx_with_long_text(ingested.landing_dir / QUARTER.key / ANNEX1, grid, (3, 4), 2001)
     assert_refused(ingested, QUARTER, "第4行：单元格 E4 的文字超过 2000 个字符的上限")
 
 
@@ -235,7 +236,7 @@ def test_long_shared_string_is_named_by_the_cell_that_shows_it(ingested: Setting
     [(5000, "单元格 E4 的文字"), (200_000, "该行有单元格的文字")],
 )
 def test_long_csv_cell(ingested: Settings, characters: int, where: str) -> None:
-    folder = ingested.landing_dir / QUARTER
+    folder = ingested.landing_dir / QUARTER.key
     (folder / ANNEX1).unlink()
     write_annex_csv(folder / "附件1.csv", notice.ANNEX1_TITLE, _with_note(characters), 248)
     assert_refused(ingested, QUARTER, f"工作表“CSV”，第4行：{where}超过 2000 个字符的上限")
@@ -244,7 +245,7 @@ def test_long_csv_cell(ingested: Settings, characters: int, where: str) -> None:
 def test_a_dtd_is_refused_before_any_entity_is_expanded(ingested: Settings) -> None:
     bomb = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
     rewrite_part(
-        ingested.landing_dir / QUARTER / ANNEX1,
+        ingested.landing_dir / QUARTER.key / ANNEX1,
         SHEET,
         lambda xml: xml.replace(b"<worksheet", bomb + b"<worksheet", 1),
     )
@@ -331,7 +332,7 @@ def test_binary_workbook_renamed_to_xlsx_is_not_read(ingested: Settings) -> None
     """An .xlsb keeps its sheets as binary records the scan cannot bound: refused, not read."""
     import zipfile
 
-    with zipfile.ZipFile(ingested.landing_dir / QUARTER / ANNEX2, "w") as archive:
+    with zipfile.ZipFile(ingested.landing_dir / QUARTER.key / ANNEX2, "w") as archive:
         archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
         archive.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
     assert_refused(ingested, QUARTER, f"文件“{QUARTER}/{ANNEX2}”：这是 .xlsb", "save it as .xlsx")

@@ -23,7 +23,7 @@ def province(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 
 
 def test_every_county_of_the_quarter_is_ingested(province: Settings) -> None:
-    summaries = ingest_quarter(province, "2020-Q1")
+    summaries = ingest_quarter(province, Quarter(2020, 1))
 
     assert [s.county for s in summaries] == [f"样例{n:04d}县" for n in range(1, 5)]
     for summary in summaries:
@@ -57,11 +57,11 @@ def test_the_generator_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_adding_a_quarter_leaves_the_others_untouched(province: Settings) -> None:
-    ingest_quarter(province, "2020-Q1")
+    ingest_quarter(province, Quarter(2020, 1))
     with connect(province.warehouse_path, read_only=True) as connection:
         before = connection.execute("select * from raw.annex_rows order by all").fetchall()
 
-    ingest_quarter(province, "2020-Q2")
+    ingest_quarter(province, Quarter(2020, 2))
 
     with connect(province.warehouse_path, read_only=True) as connection:
         after_q1 = connection.execute(
@@ -77,7 +77,7 @@ def test_adding_a_quarter_leaves_the_others_untouched(province: Settings) -> Non
 def test_unregistered_county_folder_is_refused(province: Settings) -> None:
     (province.landing_dir / "2020-Q1" / "未登记县").mkdir()
     with pytest.raises(IngestError, match="文件夹“未登记县”不是已登记的县"):
-        ingest_quarter(province, "2020-Q1")
+        ingest_quarter(province, Quarter(2020, 1))
 
 
 def test_counties_read_in_worker_processes_give_the_serial_result(
@@ -88,10 +88,10 @@ def test_counties_read_in_worker_processes_give_the_serial_result(
 
     registry = load_registry(province.reference_dir)
     monkeypatch.setenv("GONGKAI_WORKERS", "1")
-    serial = quarter_folder.read_quarter(province.landing_dir, "2020-Q1", registry)
+    serial = quarter_folder.read_quarter(province.landing_dir, Quarter(2020, 1), registry)
     monkeypatch.setenv("GONGKAI_WORKERS", "2")
     monkeypatch.setattr(quarter_folder, "MIN_COUNTIES_PER_WORKER", 1)
-    pooled = quarter_folder.read_quarter(province.landing_dir, "2020-Q1", registry)
+    pooled = quarter_folder.read_quarter(province.landing_dir, Quarter(2020, 1), registry)
     assert [c.county for c in pooled] == [f"样例{n:04d}县" for n in range(1, 5)]
     assert pooled == serial
 
@@ -108,7 +108,7 @@ def test_problems_found_in_worker_processes_name_their_county_files(
     for path in broken:
         path.write_bytes(b"not a workbook")
     with pytest.raises(IngestError) as error:
-        ingest_quarter(province, "2020-Q1")
+        ingest_quarter(province, Quarter(2020, 1))
     files = [problem.file for problem in error.value.problems]
     assert files == [path.relative_to(province.landing_dir).as_posix() for path in broken]
     assert not province.warehouse_path.exists()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
+
+SAMPLE = Quarter(2020, 1)
 
 
 def _scalar(settings: Settings, sql: str, params: list[object] | None = None) -> object:
@@ -16,7 +19,7 @@ def _scalar(settings: Settings, sql: str, params: list[object] | None = None) ->
 
 
 def test_sample_quarter_figures(sample_settings: Settings) -> None:
-    [summary] = ingest_quarter(sample_settings, "2020-Q1")
+    [summary] = ingest_quarter(sample_settings, SAMPLE)
 
     assert summary.county == "崇信县"
     assert summary.rows == 51
@@ -41,7 +44,7 @@ def test_sample_quarter_figures(sample_settings: Settings) -> None:
 
 
 def test_rows_keep_what_was_written_and_where(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, "2020-Q1")
+    ingest_quarter(sample_settings, SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         rows = connection.execute(
             "select row_number, column_name, column_name_raw, item_count, unit_name_raw, unit_id, "
@@ -72,7 +75,7 @@ def test_rows_keep_what_was_written_and_where(sample_settings: Settings) -> None
 
 
 def test_reviewer_assessment_lists_34_units_in_notice_order(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, "2020-Q1")
+    ingest_quarter(sample_settings, SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         rows = connection.execute(
             "select reviewer_tier, unit_name_raw from raw.reviewer_assessments order by source_row"
@@ -89,13 +92,13 @@ def test_reviewer_assessment_lists_34_units_in_notice_order(sample_settings: Set
 
 
 def test_rerun_changes_nothing(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, "2020-Q1")
+    ingest_quarter(sample_settings, SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         first = {
             t: connection.execute(f"select * from raw.{t} order by all").fetchall()
             for t in ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
         }
-    ingest_quarter(sample_settings, "2020-Q1")
+    ingest_quarter(sample_settings, SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         second = {
             t: connection.execute(f"select * from raw.{t} order by all").fetchall() for t in first

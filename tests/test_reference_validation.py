@@ -12,12 +12,13 @@ import pytest
 
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.reference.metrics import tier_metrics
 from orchestration.reference.validation import ReferenceDataError, validate_reference
 from orchestration.settings import REFERENCE_DIR, Settings
 from orchestration.warehouse import connect
 
-QUARTER = "2020-Q1"
+QUARTER = Quarter(2020, 1)
 
 
 def _append(reference: Path, file: str, *lines: str) -> int:
@@ -264,7 +265,7 @@ def test_a_run_with_a_broken_reference_stops_before_anything_runs(
     before = _raw(sample_settings)
     row = _unknown_kind(sample_settings.reference_dir)
     with dg.instance_for_test() as instance:
-        result = materialize_quarter(QUARTER, instance=instance)
+        result = materialize_quarter(QUARTER.key, instance=instance)
     assert not result.success
     # the reference check is the run's first step: nothing after it ran
     assert not result.get_asset_materialization_events()

@@ -13,6 +13,7 @@ from orchestration.ingest.check_record import units_in_check_record
 from orchestration.ingest.dates import NotADate, parse_date
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.conftest import SAMPLE_DIR
@@ -22,21 +23,21 @@ from tests.factories.check_records import (
     write_check_record_xlsx,
 )
 
-QUARTER = "2020-Q1"
+QUARTER = Quarter(2020, 1)
 RECORD = "核查记录.xlsx"
 
 
 def _records(settings: Settings) -> list[dict[str, object]]:
     with connect(settings.warehouse_path, read_only=True) as connection:
         cursor = connection.execute(
-            "select * from raw.check_records where quarter = ? order by source_row", [QUARTER]
+            "select * from raw.check_records where quarter = ? order by source_row", [QUARTER.key]
         )
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _folder(settings: Settings, with_annexes: bool = False) -> Path:
-    folder = settings.landing_dir / QUARTER
+    folder = settings.landing_dir / QUARTER.key
     if with_annexes:
         shutil.copytree(SAMPLE_DIR, folder)
     else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.ingest.sheets import is_spreadsheet
+from orchestration.quarters import Quarter
 
 # Run tag with the fingerprint of the landing files a run was started for.
 FINGERPRINT_TAG = "gongkai/landing_sha256"
@@ -30,7 +31,7 @@ class FileHash:
 class QuarterLanding:
     """The spreadsheets of one quarter folder: path relative to the landing folder -> SHA-256."""
 
-    quarter: str
+    quarter: Quarter
     files: dict[str, str]
 
     @property

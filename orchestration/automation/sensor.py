@@ -20,8 +20,9 @@ from orchestration.automation.landing import (
 )
 from orchestration.partitions import quarterly_partitions
 from orchestration.publish import PUBLISHED_QUARTER
+from orchestration.quarters import Quarter
 
-LastIngested = Callable[[str], Mapping[str, str] | None]
+LastIngested = Callable[[Quarter], Mapping[str, str] | None]
 
 
 @dataclass
@@ -47,13 +48,13 @@ def plan_landing_runs(
     for folder in folders:
         if folder.name.startswith("."):
             continue
-        quarter = folder.name
-        if quarter not in partition_keys:
+        if folder.name not in partition_keys:
             plan.messages.append(
-                f"跳过文件夹“{quarter}”：不是可处理的季度（应形如 2020-Q1，且在分区列表中）。"
-                f" / Skipped folder {quarter!r}: not a quarter partition (like '2020-Q1')."
+                f"跳过文件夹“{folder.name}”：不是可处理的季度（应形如 2020-Q1，且在分区列表中）。"
+                f" / Skipped folder {folder.name!r}: not a quarter partition (like '2020-Q1')."
             )
             continue
+        quarter = Quarter.parse(folder.name)
         paths = quarter_spreadsheets(folder)
         if not paths:
             continue
@@ -61,7 +62,7 @@ def plan_landing_runs(
         if 0 <= now - newest_change(paths) < settle:
             # keep what is known of the folder until it has settled
             plan.cursor.hashes.update(
-                {p: h for p, h in cursor.hashes.items() if p.startswith(f"{quarter}/")}
+                {p: h for p, h in cursor.hashes.items() if p.startswith(f"{quarter.key}/")}
             )
             plan.messages.append(
                 f"{quarter} 的文件刚刚改动，稍后再检查。"
@@ -77,9 +78,9 @@ def plan_landing_runs(
 
 def _plan_quarter(landing: QuarterLanding, plan: LandingPlan, last_ingested: LastIngested) -> None:
     quarter, fingerprint = landing.quarter, landing.fingerprint
-    if plan.cursor.handled.get(quarter) == fingerprint:
+    if plan.cursor.handled.get(quarter.key) == fingerprint:
         return
-    plan.cursor.handled[quarter] = fingerprint
+    plan.cursor.handled[quarter.key] = fingerprint
     # Checked only when the folder changed since the last tick (or the cursor is new), so the
     # instance is not queried for every quarter at every tick.
     if dict(last_ingested(quarter) or {}) == landing.files:
@@ -88,11 +89,11 @@ def _plan_quarter(landing: QuarterLanding, plan: LandingPlan, last_ingested: Las
             f" / {quarter}: same files as last ingested, no run needed."
         )
         return
-    count = plan.cursor.requests.get(quarter, 0) + 1
-    plan.cursor.requests[quarter] = count
+    count = plan.cursor.requests.get(quarter.key, 0) + 1
+    plan.cursor.requests[quarter.key] = count
     plan.run_requests.append(
         dg.RunRequest(
-            partition_key=quarter,
+            partition_key=quarter.key,
             run_key=f"{quarter}:{fingerprint[:16]}:{count}",
             tags={FINGERPRINT_TAG: fingerprint},
         )
@@ -103,11 +104,11 @@ def _plan_quarter(landing: QuarterLanding, plan: LandingPlan, last_ingested: Las
     )
 
 
-def last_ingested_files(instance: dg.DagsterInstance, quarter: str) -> dict[str, str] | None:
+def last_ingested_files(instance: dg.DagsterInstance, quarter: Quarter) -> dict[str, str] | None:
     """The files (path -> SHA-256) the latest publication of the quarter was built from. Only a
     published quarter counts: a run that failed a check or died published nothing."""
     result = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=PUBLISHED_QUARTER, asset_partitions=[quarter]), limit=1
+        dg.AssetRecordsFilter(asset_key=PUBLISHED_QUARTER, asset_partitions=[quarter.key]), limit=1
     )
     if not result.records:
         return None

@@ -42,7 +42,7 @@ def notice_workbook(
         exports = export_quarter(
             warehouse.path,
             warehouse.staged_exports,
-            quarter.key,
+            quarter,
             settings.reference_dir / TEMPLATES_FOLDER,
             date.today(),
         )

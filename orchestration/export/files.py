@@ -16,6 +16,7 @@ from orchestration.export.atomic import replacing
 from orchestration.export.records import CountyQuarterNotice, read_notices
 from orchestration.export.wording import annex_file_name, draft_file_name, review_file_name
 from orchestration.parallel import map_in_processes
+from orchestration.quarters import Quarter
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,11 @@ def _render(rendering: _Rendering) -> tuple[dict[str, int], int]:
 def export_quarter(
     warehouse_path: Path,
     exports_dir: Path,
-    quarter_key: str,
+    quarter: Quarter,
     templates_dir: Path,
     issue_date: date,
 ) -> list[CountyExport]:
     """Write the files of every county that has the quarter in the marts."""
     return export_notices(
-        read_notices(warehouse_path, quarter_key), exports_dir, templates_dir, issue_date
+        read_notices(warehouse_path, quarter), exports_dir, templates_dir, issue_date
     )

@@ -191,7 +191,7 @@ def _select(
     connection: duckdb.DuckDBPyConnection,
     record: type[Record],
     table: str,
-    quarter: str,
+    quarter: Quarter,
     order_by: str,
 ) -> dict[str, tuple[Record, ...]]:
     """The quarter's rows of one mart for every county at once, grouped by county, in order.
@@ -203,7 +203,7 @@ def _select(
     rows = connection.execute(
         f"select county, {', '.join(columns)} from marts.{table}"
         f" where quarter = ? order by county, {order_by}",
-        [quarter],
+        [quarter.key],
     ).fetchall()
     by_county: dict[str, list[Record]] = {}
     for county, *values in rows:
@@ -212,15 +212,13 @@ def _select(
 
 
 def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[CountyQuarterNotice]:
-    summaries = _select(connection, QuarterSummary, "quarter_summary", quarter.key, "total_items")
-    annex_lines = _select(
-        connection, AnnexLine, "column_quarter", quarter.key, "annex, annex_position"
-    )
-    units = _select(connection, UnitTier, "unit_quarter", quarter.key, "tier_rank, tier_position")
+    summaries = _select(connection, QuarterSummary, "quarter_summary", quarter, "total_items")
+    annex_lines = _select(connection, AnnexLine, "column_quarter", quarter, "annex, annex_position")
+    units = _select(connection, UnitTier, "unit_quarter", quarter, "tier_rank, tier_position")
     categories = _select(
-        connection, CategoryTotal, "category_quarter", quarter.key, "category_type, category_order"
+        connection, CategoryTotal, "category_quarter", quarter, "category_type, category_order"
     )
-    annexes = _select(connection, AnnexQuarterRow, "annex_quarter", quarter.key, "annex")
+    annexes = _select(connection, AnnexQuarterRow, "annex_quarter", quarter, "annex")
     from orchestration.export.timeliness_sheet import read_column_timeliness
 
     timeliness = read_column_timeliness(connection, quarter)
@@ -254,13 +252,12 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
     return notices
 
 
-def read_notices(warehouse_path: Path, quarter_key: str) -> list[CountyQuarterNotice]:
+def read_notices(warehouse_path: Path, quarter: Quarter) -> list[CountyQuarterNotice]:
     """Every county's notice data for the quarter, read over one read-only connection."""
     import duckdb
 
     from orchestration.warehouse import connect
 
-    quarter = Quarter.parse(quarter_key)
     if not warehouse_path.is_file():
         raise MartsMissingError(
             f"找不到数据仓库文件{warehouse_path}，请先导入并生成{quarter.key}。"

@@ -58,13 +58,13 @@ def raw_quarter(
     from orchestration.ingest.load import ingest_quarter
     from orchestration.settings import Settings
 
-    quarter = quarter_of(context).key
+    quarter = quarter_of(context)
     try:
         summaries = ingest_quarter(Settings.from_env(), quarter, warehouse.path)
     except IngestError as error:
         raise failure_naming_the_problems(error) from error
     files = {name: sha for summary in summaries for name, sha in summary.files.items()}
-    common = {"quarter": quarter, "counties": _county_names([s.county for s in summaries])}
+    common = {"quarter": quarter.key, "counties": _county_names([s.county for s in summaries])}
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "annex_rows"]),
         metadata={

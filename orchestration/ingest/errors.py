@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from orchestration.quarters import Quarter
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -38,8 +40,8 @@ class Problem:
 class IngestError(Exception):
     """The quarter cannot be ingested; nothing was written."""
 
-    def __init__(self, quarter: str, problems: Sequence[Problem]) -> None:
-        self.quarter = quarter
+    def __init__(self, quarter: Quarter, problems: Sequence[Problem]) -> None:
+        self.quarter: Quarter | None = quarter
         self.problems = list(problems)
         header = (
             f"{quarter} 的附件未导入，发现 {len(self.problems)} 个问题，仓库数据保持不变。"

@@ -8,6 +8,7 @@ from pathlib import Path
 from orchestration.ingest.limits import InputLimits
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
 from orchestration.ingest.registry import load_registry
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import RAW_TABLES, connect, ensure_raw_schema, replace_partitions
 
@@ -52,9 +53,9 @@ def summarise(county: CountyQuarter) -> CountySummary:
     )
 
 
-def write_quarter(warehouse: Path, quarter: str, counties: list[CountyQuarter]) -> None:
+def write_quarter(warehouse: Path, quarter: Quarter, counties: list[CountyQuarter]) -> None:
     """Replace the quarter of every county read, in all raw tables, atomically."""
-    keys = [(county.county, quarter) for county in counties]
+    keys = [(county.county, quarter.key) for county in counties]
     with connect(warehouse) as connection:
         ensure_raw_schema(connection)
         connection.execute("begin transaction")
@@ -69,7 +70,7 @@ def write_quarter(warehouse: Path, quarter: str, counties: list[CountyQuarter]) 
 
 
 def ingest_quarter(
-    settings: Settings, quarter: str, warehouse: Path | None = None
+    settings: Settings, quarter: Quarter, warehouse: Path | None = None
 ) -> list[CountySummary]:
     """Read the quarter's folder and replace it in `warehouse` (a run's private copy)."""
     registry = load_registry(settings.reference_dir)

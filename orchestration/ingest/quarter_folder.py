@@ -43,7 +43,7 @@ class CountyQuarter:
     """Everything one county's folder contributes to the raw tables for one quarter."""
 
     county: str
-    quarter: str
+    quarter: Quarter
     annex_rows: list[dict[str, Any]] = field(default_factory=list)
     annex_totals: list[dict[str, Any]] = field(default_factory=list)
     reviewer_assessments: list[dict[str, Any]] = field(default_factory=list)
@@ -73,7 +73,7 @@ def county_folders(
     folder = landing_dir / quarter.key
     if not folder.is_dir():
         raise IngestError(
-            quarter.key,
+            quarter,
             [
                 Problem(
                     str(folder),
@@ -89,7 +89,7 @@ def county_folders(
         unknown = [p.name for p in subfolders if p.name not in registry.counties]
         if unknown:
             raise IngestError(
-                quarter.key,
+                quarter,
                 [
                     Problem(
                         f"{quarter.key}/{name}",
@@ -105,7 +105,7 @@ def county_folders(
     )
     if county is None or county not in registry.counties:
         raise IngestError(
-            quarter.key,
+            quarter,
             [
                 Problem(
                     quarter.key,
@@ -134,13 +134,12 @@ class _CountyFolder:
 
 def read_quarter(
     landing_dir: Path,
-    quarter_key: str,
+    quarter: Quarter,
     registry: Registry,
     default_county: str | None = None,
     limits: InputLimits = DEFAULT_LIMITS,
 ) -> list[CountyQuarter]:
     """Every county's folder read (in worker processes for many counties), in folder order."""
-    quarter = Quarter.parse(quarter_key)
     folders = [
         _CountyFolder(landing_dir, folder, quarter, registry.county(county), limits)
         for county, folder in county_folders(landing_dir, quarter, registry, default_county)
@@ -148,14 +147,14 @@ def read_quarter(
     read = map_in_processes(_read_county, folders, MIN_COUNTIES_PER_WORKER)
     problems = [problem for _, county_problems in read for problem in county_problems]
     if problems:
-        raise IngestError(quarter.key, problems)
+        raise IngestError(quarter, problems)
     return [county for county, _ in read]
 
 
 def _read_county(job: _CountyFolder) -> tuple[CountyQuarter, list[Problem]]:
     landing_dir, folder, quarter, registry = job.landing_dir, job.folder, job.quarter, job.registry
     problems: list[Problem] = []
-    result = CountyQuarter(registry.county, quarter.key)
+    result = CountyQuarter(registry.county, quarter)
     files = sorted(p for p in folder.iterdir() if is_spreadsheet(p))
     relative_folder = folder.relative_to(landing_dir).as_posix()
     if not files:
@@ -470,7 +469,7 @@ def _assessment_rows(
         result.reviewer_assessments.append(
             {
                 "county": result.county,
-                "quarter": result.quarter,
+                "quarter": result.quarter.key,
                 "unit_id": resolution.unit_id,
                 "unit_name_raw": line.unit_name_raw,
                 "reviewer_tier": line.reviewer_tier,
@@ -529,7 +528,7 @@ def _check_record_rows(
         result.check_records.append(
             {
                 "county": result.county,
-                "quarter": result.quarter,
+                "quarter": result.quarter.key,
                 "unit_id": resolution.unit_id,
                 "unit_name_raw": line.unit_name_raw,
                 "unit_name": resolution.unit_name,

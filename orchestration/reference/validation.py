@@ -28,7 +28,7 @@ class ReferenceDataError(IngestError):
 
     def __init__(self, reference_dir: Path, problems: Sequence[Problem]) -> None:
         self.reference_dir = reference_dir
-        self.quarter = ""
+        self.quarter = None
         self.problems = list(problems)
         header = (
             f"参照表（{reference_dir}）有 {len(self.problems)} 个问题，未运行任何步骤，"

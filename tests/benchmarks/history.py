@@ -30,7 +30,7 @@ from orchestration.transform.invocation import (
 ALL_QUARTER_ASSETS = ("reference_data", "all_quarter_views")
 
 
-def build_history(quarters: list[str]) -> None:
+def build_history(quarters: list[Quarter]) -> None:
     from dbt.cli.main import dbtRunner
 
     settings = Settings.from_env()
@@ -39,7 +39,7 @@ def build_history(quarters: list[str]) -> None:
     fingerprint = all_quarter_fingerprint(settings.reference_dir)
     dbt = dbtRunner()
     for quarter in quarters:
-        start_build(files, f"history-{quarter}", Quarter.parse(quarter))
+        start_build(files, f"history-{quarter}", quarter)
         ingest_quarter(settings, quarter, files.building)
         profiles = profiles_dir(files.building)
         # Its own target folder: dbt_project/target holds the manifest the code location loads.
@@ -56,4 +56,4 @@ def build_history(quarters: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    build_history(sys.argv[1:])
+    build_history([Quarter.parse(key) for key in sys.argv[1:]])

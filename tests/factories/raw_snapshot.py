@@ -6,6 +6,7 @@ import pytest
 
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
+from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 
@@ -20,7 +21,7 @@ def raw_snapshot(settings: Settings) -> dict[str, list[tuple]]:
         }
 
 
-def assert_refused(settings: Settings, quarter: str, *fragments: str) -> str:
+def assert_refused(settings: Settings, quarter: Quarter, *fragments: str) -> str:
     """Ingesting `quarter` fails naming every fragment, and the raw tables do not change."""
     before = raw_snapshot(settings)
     with pytest.raises(IngestError) as raised:
