@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from orchestration.ingest.errors import Problem
@@ -12,9 +13,6 @@ from orchestration.ingest.sheets import Grid
 from orchestration.ingest.text import as_written, excel_error, is_blank, normalise
 
 _ROLE_ZH = {"unit_name": "单位", "reviewer_tier": "分档"}
-TIERS = ("更新情况较好", "部分更新或信息公开不规范", "更新不及时")
-# Reviewers shorten the labels; each key picks exactly one tier.
-_TIER_KEYWORDS = {"较好": TIERS[0], "部分更新": TIERS[1], "不规范": TIERS[1], "不及时": TIERS[2]}
 
 
 @dataclass(frozen=True)
@@ -25,17 +23,20 @@ class AssessmentLine:
     reason: str
 
 
-def tier_label(written: object) -> str | None:
+def tier_label(written: object, tiers: Sequence[str]) -> str | None:
+    """The county's tier label a reviewer wrote: the label itself, or a shortening (较好, 不及时)
+    or lengthening of it that is part of, or holds, exactly one label."""
     text = normalise(written)
-    if text in TIERS:
+    if text in tiers:
         return text
-    matches = {tier for keyword, tier in _TIER_KEYWORDS.items() if keyword in text}
-    return matches.pop() if len(matches) == 1 else None
+    matches = [tier for tier in tiers if text and (text in tier or tier in text)]
+    return matches[0] if len(matches) == 1 else None
 
 
 def parse_assessment(
-    file: str, grid: Grid, header: Header, problems: list[Problem]
+    file: str, grid: Grid, header: Header, problems: list[Problem], tiers: Sequence[str]
 ) -> list[AssessmentLine]:
+    """The sheet's lines; `tiers` are the county's tier labels (tier_rules.csv), best first."""
     lines = []
     for row in range(header.row + 1, len(grid.rows)):
         cells = grid.rows[row]
@@ -66,7 +67,7 @@ def parse_assessment(
         if errors:
             continue
         unit_raw = as_written(cell("unit_name"))
-        tier = tier_label(cell("reviewer_tier"))
+        tier = tier_label(cell("reviewer_tier"), tiers)
         if not unit_raw:
             problems.append(
                 Problem(file, "“单位”为空。", "the 单位 (unit) cell is empty.", grid.sheet, row + 1)
@@ -76,8 +77,8 @@ def parse_assessment(
             problems.append(
                 Problem(
                     file,
-                    f"分档“{as_written(cell('reviewer_tier'))}”无法识别，应为：{'、'.join(TIERS)}。",
-                    f"tier {as_written(cell('reviewer_tier'))!r} is not one of {', '.join(TIERS)}.",
+                    f"分档“{as_written(cell('reviewer_tier'))}”无法识别，应为：{'、'.join(tiers)}。",
+                    f"tier {as_written(cell('reviewer_tier'))!r} is not one of {', '.join(tiers)}.",
                     grid.sheet,
                     row + 1,
                 )

@@ -173,7 +173,7 @@ def _read_county(job: _CountyFolder) -> tuple[CountyQuarter, list[Problem]]:
             path.relative_to(landing_dir).as_posix(), hashlib.sha256(content).hexdigest()
         )
         sheets, rows_read, kind = _read_file(
-            path, source, content, quarter, found, problems, job.limits
+            path, source, content, quarter, registry.tiers, found, problems, job.limits
         )
         result.source_files.append(
             {
@@ -197,6 +197,7 @@ def _read_file(
     source: _Source,
     content: bytes,
     quarter: Quarter,
+    tiers: tuple[str, ...],
     found: _Found,
     problems: list[Problem],
     limits: InputLimits,
@@ -232,7 +233,7 @@ def _read_file(
             continue
         review_header, _ = find_header(grid.rows, ASSESSMENT_ROLES, ASSESSMENT_REQUIRED)
         if review_header is not None and "column_name" not in review_header.columns:
-            lines = parse_assessment(source.relative, grid, review_header, problems)
+            lines = parse_assessment(source.relative, grid, review_header, problems, tiers)
             found.assessments.extend((source, grid.sheet, line) for line in lines)
             rows_read += len(lines)
             used.append(grid.sheet)

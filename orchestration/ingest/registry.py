@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.ingest.text import normalise
-from orchestration.reference.files import ReferenceFiles
-from orchestration.reference.validation import load_reference
+from orchestration.reference.files import Record, ReferenceFiles
+from orchestration.reference.validation import ANY_COUNTY, load_reference
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class CountyRegistry:
     names: dict[str, str] = field(default_factory=dict)  # normalised name or alias -> unit_id
     non_units: set[str] = field(default_factory=set)  # normalised names
     annexes: dict[int, DeclaredAnnex] = field(default_factory=dict)  # in annex order
+    tiers: tuple[str, ...] = ()  # the tier labels of the county's rules, best (tier_rank 1) first
 
     def resolve(self, written: str) -> Resolution | None:
         name = normalise(written)
@@ -120,4 +121,16 @@ def registry_from(files: ReferenceFiles) -> Registry:
         counties[row["county"]].annexes[annex] = DeclaredAnnex(
             annex, row["subject"], row["title_pattern"], listed
         )
+    for county, registry in counties.items():
+        registry.tiers = county_tiers(files.rows("tier_rules.csv"), county)
     return Registry(counties)
+
+
+def county_tiers(rules: list[Record], county: str) -> tuple[str, ...]:
+    """The tier labels of the rules a county applies, by tier_rank: its own rules and every
+    default ('*') rule it does not override by rule_id, as int_tier_rules_effective.sql chooses."""
+    own = [rule for rule in rules if rule["county"] == county]
+    overridden = {rule["rule_id"] for rule in own}
+    defaults = [r for r in rules if r["county"] == ANY_COUNTY and r["rule_id"] not in overridden]
+    ranked = sorted({(int(rule["tier_rank"]), rule["tier"]) for rule in own + defaults})
+    return tuple(dict.fromkeys(label for _, label in ranked))
