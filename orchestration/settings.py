@@ -73,7 +73,7 @@ class Settings:
             county=read("GONGKAI_COUNTY", str, None),
             workers=read("GONGKAI_WORKERS", _workers, None),
             executor=read("GONGKAI_EXECUTOR", _executor, "in_process"),
-            lock_wait_seconds=read("GONGKAI_LOCK_WAIT_SECONDS", _lock_wait, 600.0),
+            lock_wait_seconds=read("GONGKAI_LOCK_WAIT_SECONDS", _lock_wait, cls.lock_wait_seconds),
             schedule_day_of_month=read("GONGKAI_SCHEDULE_DAY_OF_MONTH", _schedule_day, 5),
             schedule_timezone=read("GONGKAI_SCHEDULE_TIMEZONE", _timezone, "Asia/Shanghai"),
             sensor_settle_seconds=read("GONGKAI_SENSOR_SETTLE_SECONDS", _settle, 30.0),

@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import duckdb
 
-LOCK_WAIT_SECONDS = 120.0
-
 RAW_SCHEMA_DDL = """
 create schema if not exists raw;
 
@@ -125,11 +123,16 @@ def _is_lock_error(error: Exception) -> bool:
 
 @contextmanager
 def connect(
-    path: Path, *, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+    path: Path, *, read_only: bool = False, wait_seconds: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, waiting (bounded) while another process holds its lock."""
+    """Open the warehouse, waiting (bounded) while another process holds its lock: up to
+    `wait_seconds`, by default GONGKAI_LOCK_WAIT_SECONDS (Settings.lock_wait_seconds)."""
     import duckdb
 
+    from orchestration.settings import Settings
+
+    if wait_seconds is None:
+        wait_seconds = Settings.from_env().lock_wait_seconds
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds

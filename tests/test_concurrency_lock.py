@@ -54,3 +54,17 @@ def test_connect_gives_up_after_its_bound(tmp_path: Path) -> None:
     assert f"PID {holder.pid}" in message  # DuckDB names the holder
     assert time.monotonic() - started < HOLD_SECONDS
     assert holder.wait(10) == 0
+
+
+def test_connect_waits_as_long_as_the_setting_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an explicit bound, the wait is GONGKAI_LOCK_WAIT_SECONDS (Settings), nothing else."""
+    monkeypatch.setenv("GONGKAI_LOCK_WAIT_SECONDS", "0.3")
+    path = tmp_path / "warehouse.duckdb"
+    holder = _hold_lock(path)
+    started = time.monotonic()
+    with pytest.raises(WarehouseLocked), connect(path):
+        pass
+    assert 0.3 <= time.monotonic() - started < HOLD_SECONDS
+    assert holder.wait(10) == 0
