@@ -14,7 +14,11 @@ from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
 from orchestration.quarters import Quarter
 from orchestration.reference.metrics import tier_metrics
-from orchestration.reference.validation import ReferenceDataError, validate_reference
+from orchestration.reference.validation import (
+    ReferenceDataError,
+    load_reference,
+    validate_reference,
+)
 from orchestration.settings import REFERENCE_DIR, Settings
 from orchestration.warehouse import connect
 
@@ -273,3 +277,21 @@ def test_a_run_with_a_broken_reference_stops_before_anything_runs(
     described = failure.step_failure_data.user_failure_data.description
     assert f"units.csv”，第{row}行：单位类别“街道”未在 unit_kinds.csv 中为崇信县登记" in described
     assert _raw(sample_settings) == before
+
+
+def test_unchanged_reference_files_are_validated_once(settings: Settings) -> None:
+    """A run's second reader (the ingest, after the reference_data asset) gets the files the first
+    validated; a change of one byte, even one that keeps the size, is validated again."""
+    rules = settings.reference_dir / "tier_rules.csv"
+    validated = load_reference(settings.reference_dir)
+    assert load_reference(settings.reference_dir) is validated
+
+    text = rules.read_text(encoding="utf-8")
+    broken = text.replace("更新情况较好,1,always", "更新情况较好,4,always")
+    assert len(broken) == len(text) and broken != text
+    rules.write_text(broken, encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="tier_rank 应为 1、2 或 3，实际为 4"):
+        load_reference(settings.reference_dir)
+
+    rules.write_text(text, encoding="utf-8")  # as validated before: nothing to check again
+    assert load_reference(settings.reference_dir) is validated

@@ -6,6 +6,7 @@ English, like the annex ingest's problems, and the run stops with all of them li
 
 from __future__ import annotations
 
+import hashlib
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -55,13 +56,32 @@ def _every_problem(reference_dir: Path, files: ReferenceFiles) -> list[Problem]:
     return check_reference(files) + validate_timeliness_rules(reference_dir)
 
 
+# The reference files last validated in this process, by folder and content. A run reads them in
+# two steps (the reference_data asset, then the ingest): the second is given the first's files
+# instead of checking them all again, as long as not one byte of them changed in between.
+_validated: dict[tuple[Path, str], ReferenceFiles] = {}
+
+
 def load_reference(reference_dir: Path) -> ReferenceFiles:
     """The reference files, validated; raises ReferenceDataError listing every problem."""
+    key = (reference_dir, _content_digest(reference_dir))
+    if key in _validated:
+        return _validated[key]
     files, problems = read_reference_files(reference_dir)
     problems = problems or _every_problem(reference_dir, files)
     if problems:
         raise ReferenceDataError(reference_dir, problems)
+    _validated.clear()
+    _validated[key] = files
     return files
+
+
+def _content_digest(reference_dir: Path) -> str:
+    """One SHA-256 over every CSV of the folder (names and bytes): what validation reads."""
+    digest = hashlib.sha256()
+    for path in sorted(reference_dir.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @dataclass
