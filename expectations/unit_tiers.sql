@@ -1,5 +1,5 @@
 -- Every registered unit of the quarter's counties beside its rows in marts.unit_quarter, and
--- whether each tier it got is one of the labels the tier rules define (intermediate.int_tiers).
+-- whether each tier it got is one of the labels its county's tier rules define (intermediate.int_tiers).
 with
 
 quarter_counties as (
@@ -22,8 +22,11 @@ tiers as (
 ),
 
 known_tiers as (
-    select string_agg(tier, '、' order by tier_rank) as labels
+    select
+        county,
+        string_agg(tier, '、' order by tier_rank) as labels
     from tiers
+    group by county
 ),
 
 unit_rows as (
@@ -35,7 +38,9 @@ unit_rows as (
         tiers.tier is not null as known_tier
     from marts.unit_quarter as unit_quarter
     left join tiers
-        on unit_quarter.tier = tiers.tier
+        on
+            unit_quarter.county = tiers.county
+            and unit_quarter.tier = tiers.tier
     where unit_quarter.quarter = $quarter
 ),
 
@@ -72,7 +77,8 @@ final as (
         on
             registered.county = tiered.county
             and registered.unit_id = tiered.unit_id
-    cross join known_tiers
+    left join known_tiers
+        on coalesce(registered.county, tiered.county) = known_tiers.county
 )
 
 select * exclude (display_order) from final

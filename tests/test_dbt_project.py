@@ -23,7 +23,7 @@ from orchestration.ingest.load import ingest_quarter
 from orchestration.publication import RunFiles, start_build
 from orchestration.quarters import Quarter
 from orchestration.settings import DBT_PROJECT_DIR, REFERENCE_DIR, Settings
-from orchestration.transform.invocation import point_reference_link, profiles_dir
+from orchestration.transform.invocation import profiles_dir, reading_reference
 from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
 
 DBT = Path(sys.executable).parent / "dbt"
@@ -78,8 +78,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         quarter = Quarter.parse(SAMPLE_QUARTER)
         start_build(files, "test-dbt-project", quarter)
         ingest_quarter(settings, quarter, files.building)
-        point_reference_link(reference)
-        sample = dbt_build(files.building, root / "target-sample")
+        with reading_reference(reference):
+            sample = dbt_build(files.building, root / "target-sample")
         # A county rule that replaces the default catch-all: some unit may get no tier.
         rules = reference / "tier_rules.csv"
         with rules.open(encoding="utf-8", newline="") as handle:
@@ -99,9 +99,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         )
         with rules.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
-        broken = dbt_build(
-            files.building, root / "target-broken", "--select", f"tier_rules+ {FALLBACK_TEST}"
-        )
+        with reading_reference(reference):
+            broken = dbt_build(
+                files.building, root / "target-broken", "--select", f"tier_rules+ {FALLBACK_TEST}"
+            )
         yield Builds(sample, broken)
 
 

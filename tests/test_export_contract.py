@@ -35,7 +35,9 @@ create table if not exists marts.unit_quarter (
     rule_id varchar, rule_tier varchar, reviewer_tier varchar, reviewer_list_position integer,
     reviewer_reason varchar, tier varchar, tier_rank integer, tier_source varchar,
     tier_position integer, has_reviewer_assessment boolean, tiers_disagree boolean,
-    reason varchar, items_published_previous_quarter integer, items_change integer
+    reason varchar, items_published_previous_quarter integer, items_change integer,
+    columns_overdue integer, columns_due_soon integer, columns_empty integer,
+    listed_in_notice boolean
 );
 create table if not exists marts.column_quarter (
     county varchar, quarter varchar, annex integer, annex_position integer, row_number integer,
@@ -69,7 +71,9 @@ create table if not exists marts.annex_quarter (
     items_published integer, rows integer, units integer
 );
 create schema if not exists intermediate;
-create table if not exists intermediate.int_tiers (tier varchar, tier_rank integer);
+create table if not exists intermediate.int_tiers (
+    county varchar, tier varchar, tier_rank integer
+);
 """
 
 TIER_RANKS = {notice.TIER_GOOD: 1, notice.TIER_PARTIAL: 2, notice.TIER_LATE: 3}
@@ -188,6 +192,7 @@ def contract_marts(
             "tiers_disagree": reviewer_tier is not None and reviewer_tier != rule_tier,
             "reason": notice.assessment_reason(reviewer_tier) if reviewer_tier else rule_id,
             "items_published_previous_quarter": before, "items_change": _change(items, before),
+            "listed_in_notice": reviewer_tier is not None,
         })  # fmt: skip
     for tier in TIER_RANKS:
         members = [u for u in unit_rows if u["tier"] == tier]
@@ -257,9 +262,9 @@ def contract_marts(
         "township_items": sum(c["item_count"] for c in columns if c["annex"] == 2),
         "annex1_declared_total": data.annex1_declared,
         "annex2_declared_total": data.annex2_declared, "units_checked": len(unit_rows),
-        "units_good": sum(u["tier_rank"] == 1 for u in unit_rows),
-        "units_partial": sum(u["tier_rank"] == 2 for u in unit_rows),
-        "units_late": sum(u["tier_rank"] == 3 for u in unit_rows),
+        "units_good": sum(u["tier_rank"] == 1 and u["listed_in_notice"] for u in unit_rows),
+        "units_partial": sum(u["tier_rank"] == 2 and u["listed_in_notice"] for u in unit_rows),
+        "units_late": sum(u["tier_rank"] == 3 and u["listed_in_notice"] for u in unit_rows),
         "units_tiers_disagree": sum(u["tiers_disagree"] for u in unit_rows),
         "units_without_assessment": sum(not u["has_reviewer_assessment"] for u in unit_rows),
         "unattributed_items": sum(c["item_count"] for c in columns if c["unit_id"] is None),
@@ -282,12 +287,14 @@ def write_contract_marts(path: Path, *quarters: dict[str, list[dict[str, Any]]])
     """Create the marts tables in a DuckDB file and insert the given county-quarters."""
     with connect(path) as connection:
         connection.execute(MART_DDL)
-        stored = connection.execute("select count(*) from intermediate.int_tiers").fetchone()
-        if stored == (0,):
-            connection.executemany(
-                "insert into intermediate.int_tiers values (?, ?)", list(TIER_RANKS.items())
-            )
         for tables in quarters:
+            (county,) = {row["county"] for row in tables["quarter_summary"]}
+            known = "select count(*) from intermediate.int_tiers where county = ?"
+            if connection.execute(known, [county]).fetchone() == (0,):
+                connection.executemany(
+                    "insert into intermediate.int_tiers values (?, ?, ?)",
+                    [(county, tier, rank) for tier, rank in TIER_RANKS.items()],
+                )
             for table, rows in tables.items():
                 names = list(rows[0])
                 connection.executemany(

@@ -20,10 +20,11 @@ from orchestration.transform.invocation import (
     BUILD_ARGS,
     REFERENCE_LINK,
     keep_parse,
-    point_reference_link,
     profiles_dir,
+    reading_reference,
     restore_parse,
 )
+from tests.limits import STOP_TIMEOUT, kill_group
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -59,11 +60,54 @@ def test_the_profile_names_the_warehouse_copy_and_is_written_once(tmp_path: Path
 def test_the_seed_path_links_to_the_runs_reference_folder(tmp_path: Path) -> None:
     reference = tmp_path / "reference"
     reference.mkdir()
-    point_reference_link(reference)
-    assert REFERENCE_LINK.is_symlink() and REFERENCE_LINK.resolve() == reference.resolve()
+    with reading_reference(reference):
+        assert REFERENCE_LINK.is_symlink() and REFERENCE_LINK.resolve() == reference.resolve()
     assert 'seed-paths: ["target/reference"]' in (DBT_PROJECT_DIR / "dbt_project.yml").read_text(
         encoding="utf-8"
     )
+
+
+_READER = """
+import sys
+from pathlib import Path
+from orchestration.transform.invocation import REFERENCE_LINK, reading_reference
+print("asking", flush=True)
+with reading_reference(Path(sys.argv[1])):
+    print(REFERENCE_LINK.resolve(), flush=True)
+"""
+
+
+def _reader(reference: Path) -> subprocess.Popen[str]:
+    """Another process reading the seed path for `reference`, as another run's dbt would."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(reference)],
+        stdout=subprocess.PIPE, text=True, cwd=DBT_PROJECT_DIR.parent,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stdout.readline() == "asking\n"
+    return process
+
+
+def test_a_run_of_another_reference_folder_waits_while_dbt_reads_the_seed_path(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    readers: list[subprocess.Popen[str]] = []
+    try:
+        with reading_reference(first):
+            readers = [_reader(second), _reader(first)]
+            other, same = readers
+            # a reader of the same folder shares the link at once
+            assert same.communicate(timeout=STOP_TIMEOUT)[0].strip() == str(first.resolve())
+            # the other folder's reader waits: the link keeps naming ours while we read it
+            with pytest.raises(subprocess.TimeoutExpired):
+                other.wait(timeout=1)
+            assert REFERENCE_LINK.resolve() == first.resolve()
+        assert other.communicate(timeout=STOP_TIMEOUT)[0].strip() == str(second.resolve())
+    finally:
+        for reader in readers:
+            kill_group(reader)
 
 
 def _built_copy(settings: Settings, quarter: str) -> Path:
@@ -73,18 +117,19 @@ def _built_copy(settings: Settings, quarter: str) -> Path:
 
 
 def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess[str]:
+    """dbt on the test's warehouse, seeding from the test's reference folder."""
     env = {**os.environ, "DBT_PROFILES_DIR": str(profiles_dir(warehouse))}
-    return subprocess.run(
-        [DBT, *args, "--target-path", str(target)],
-        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    with reading_reference(Settings.from_env().reference_dir):
+        return subprocess.run(
+            [DBT, *args, "--target-path", str(target)],
+            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
 
 
 def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
     settings: Settings,
 ) -> None:
     building = _built_copy(settings, "2020-Q1")
-    point_reference_link(settings.reference_dir)
     runs = DBT_PROJECT_DIR / "target" / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     csv_bytes = (settings.reference_dir / "units.csv").read_bytes()
@@ -99,7 +144,6 @@ def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
 
 def test_a_new_quarter_keeps_dbts_partial_parse(settings: Settings, tmp_path: Path) -> None:
     """The quarter comes from the warehouse, not from --vars: dbt re-parses nothing for it."""
-    point_reference_link(settings.reference_dir)
     parses = []
     for number, quarter in enumerate(("2020-Q2", "2020-Q3", "2020-Q3")):
         building = _built_copy(settings, quarter)
@@ -194,7 +238,6 @@ def test_dbt_version_is_read_from_the_installed_package_not_from_dbt_version(
 def test_a_build_without_a_quarter_in_the_warehouse_is_refused_in_both_languages(
     settings: Settings, tmp_path: Path
 ) -> None:
-    point_reference_link(settings.reference_dir)
     building = settings.warehouse_path
     building.parent.mkdir(parents=True)
     duckdb.connect(str(building)).close()

@@ -24,7 +24,7 @@ MART_MODELS = (
     "quarter_summary",
     "annex_quarter",
 )
-# The tier labels and ranks as the county's rules name them (a list may be empty in a quarter).
+# Each county's tier labels and ranks as its rules name them (a list may be empty in a quarter).
 TIERS_VIEW = ("intermediate", "int_tiers")
 
 
@@ -126,6 +126,7 @@ class UnitTier:
     reason: str | None
     items_published_previous_quarter: int | None
     items_change: int | None
+    listed_in_notice: bool  # decided in dbt (int_unit_tiers): the reviewer placed the unit
 
 
 @dataclass(frozen=True)
@@ -222,12 +223,11 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
     from orchestration.export.timeliness_sheet import read_column_timeliness
 
     timeliness = read_column_timeliness(connection, quarter)
-    tiers = tuple(
-        Tier(rank, label)
-        for rank, label in connection.execute(
-            f"select tier_rank, tier from {'.'.join(TIERS_VIEW)} order by tier_rank"
-        ).fetchall()
-    )
+    tiers: dict[str, list[Tier]] = {}
+    for county, rank, label in connection.execute(
+        f"select county, tier_rank, tier from {'.'.join(TIERS_VIEW)} order by county, tier_rank"
+    ).fetchall():
+        tiers.setdefault(county, []).append(Tier(rank, label))
     notices = []
     for county, county_summaries in summaries.items():
         if len(county_summaries) != 1:
@@ -245,7 +245,7 @@ def _notices(connection: duckdb.DuckDBPyConnection, quarter: Quarter) -> list[Co
                 units=units.get(county, ()),
                 categories=categories.get(county, ()),
                 annexes=tuple(row.table(county, quarter) for row in annexes.get(county, ())),
-                tiers=tiers,
+                tiers=tuple(tiers.get(county, ())),
                 timeliness=timeliness.get(county, ()),
             )
         )

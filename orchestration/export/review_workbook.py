@@ -35,7 +35,7 @@ RULE_SOURCE = {"reviewer": "核查意见", "rule": "规则"}
 
 
 def _unit_flag(unit: UnitTier) -> str | None:
-    if not unit.has_reviewer_assessment:
+    if not unit.listed_in_notice:
         return FLAG_NO_ASSESSMENT
     return FLAG_DISAGREE if unit.tiers_disagree else None
 

@@ -26,8 +26,8 @@ def annex_headers(annex: AnnexTable) -> tuple[str, ...]:
 def published_lists(notice: CountyQuarterNotice) -> list[tuple[Tier, list[UnitTier]]]:
     """Each numbered list of the notice with the units it names, in the list's order.
 
-    Only units the reviewer placed are listed: a unit nobody assessed goes in no list (see
-    `unlisted_units`), so the draft never quietly publishes a tier nobody decided.
+    Which units a list names is decided in dbt (`listed_in_notice`: the units the reviewer
+    placed); the others are listed apart (`unlisted_units`).
     """
     return [
         (
@@ -35,7 +35,7 @@ def published_lists(notice: CountyQuarterNotice) -> list[tuple[Tier, list[UnitTi
             [
                 unit
                 for unit in notice.units
-                if unit.tier_rank == tier.tier_rank and unit.has_reviewer_assessment
+                if unit.tier_rank == tier.tier_rank and unit.listed_in_notice
             ],
         )
         for tier in notice.tiers
@@ -43,9 +43,9 @@ def published_lists(notice: CountyQuarterNotice) -> list[tuple[Tier, list[UnitTi
 
 
 def unlisted_units(notice: CountyQuarterNotice) -> list[UnitTier]:
-    """Units without a reviewer's assessment, in display order."""
+    """Units the notice's lists do not name (no reviewer's assessment), in display order."""
     return sorted(
-        (unit for unit in notice.units if not unit.has_reviewer_assessment),
+        (unit for unit in notice.units if not unit.listed_in_notice),
         key=lambda unit: unit.display_order,
     )
 

@@ -94,18 +94,20 @@ def _build(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterat
     from orchestration.transform.invocation import (
         BUILD_ARGS,
         keep_parse,
-        point_reference_link,
+        reading_reference,
         restore_parse,
     )
 
-    point_reference_link(Settings.from_env().reference_dir)
     dbt = dbt_cli(warehouse.path)
     profiles = Path(dbt.profiles_dir or "")
     # Each invocation gets its own target folder, removed after the step: a run would otherwise
     # leave ~6 MB behind for good.
     runs = gongkai_dbt_project.project_dir / gongkai_dbt_project.target_path / "runs"
     runs.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="run-", dir=runs) as target:
+    with (
+        reading_reference(Settings.from_env().reference_dir),
+        tempfile.TemporaryDirectory(prefix="run-", dir=runs) as target,
+    ):
         restore_parse(profiles, Path(target))
         yield from dbt.cli(list(BUILD_ARGS), context=context, target_path=Path(target)).stream()
         keep_parse(profiles, Path(target))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR
@@ -25,6 +27,7 @@ BUILD_ARGS = ("build", "--exclude-resource-type", "test", "--exclude-resource-ty
 # dbt writes each seed's compiled copy to <target>/run/gongkai/<seed path>/, and a seed path that
 # climbed out of the project would put those copies beside the user's files.
 REFERENCE_LINK = DBT_PROJECT_DIR / "target" / "reference"
+REFERENCE_LOCK = DBT_PROJECT_DIR / "target" / "reference.lock"
 PROFILES_DIR = DBT_PROJECT_DIR / "target" / "profiles"
 PARSE_FILE = "partial_parse.msgpack"
 WAREHOUSE_RECORD = "warehouse"  # in each profiles folder: the warehouse file it is for
@@ -72,15 +75,47 @@ def _remove_profiles_of_gone_warehouses(keep: Path) -> None:
 
 def point_reference_link(reference_dir: Path) -> None:
     """Point the seed path at the run's reference folder (atomically: a reader never sees it
-    half-made). dbt notices a changed folder by the seeds' content and re-reads only them."""
+    half-made). dbt notices a changed folder by the seeds' content and re-reads only them.
+    Only while `reading_reference` is held does the link stay where it was pointed."""
     destination = reference_dir.resolve()
-    if REFERENCE_LINK.is_symlink() and Path(os.readlink(REFERENCE_LINK)) == destination:
+    if _points_at(destination):
         return
     REFERENCE_LINK.parent.mkdir(parents=True, exist_ok=True)
     staged = REFERENCE_LINK.with_name(f"{REFERENCE_LINK.name}.{os.getpid()}.tmp")
     staged.unlink(missing_ok=True)
     staged.symlink_to(destination, target_is_directory=True)
     os.replace(staged, REFERENCE_LINK)
+
+
+def _points_at(destination: Path) -> bool:
+    return REFERENCE_LINK.is_symlink() and Path(os.readlink(REFERENCE_LINK)) == destination
+
+
+@contextmanager
+def reading_reference(reference_dir: Path) -> Iterator[None]:
+    """The seed path pointed at `reference_dir` for as long as dbt runs in the block.
+
+    One checkout has one seed path: runs (or tests) of other reference folders would otherwise
+    repoint it under a running dbt, which then seeds another county's files. Every dbt
+    invocation holds a shared lock on the link; repointing it takes the exclusive lock, so it
+    waits until no dbt of this checkout reads the old folder. Runs of one folder never wait.
+    """
+    import fcntl
+
+    destination = reference_dir.resolve()
+    REFERENCE_LINK.parent.mkdir(parents=True, exist_ok=True)
+    with open(REFERENCE_LOCK, "a+b") as lock:
+        while True:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            if _points_at(destination):
+                break
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a conversion: others may repoint meanwhile
+            point_reference_link(reference_dir)
+            # downgrading is not atomic either: check the link again under the shared lock
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def restore_parse(profiles: Path, run_target: Path) -> None:

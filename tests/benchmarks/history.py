@@ -22,8 +22,8 @@ from orchestration.transform.invocation import (
     BUILD_ARGS,
     all_quarter_fingerprint,
     keep_parse,
-    point_reference_link,
     profiles_dir,
+    reading_reference,
     restore_parse,
 )
 
@@ -35,7 +35,6 @@ def build_history(quarters: list[Quarter]) -> None:
 
     settings = Settings.from_env()
     files = RunFiles(settings.warehouse_path, settings.exports_dir)
-    point_reference_link(settings.reference_dir)
     fingerprint = all_quarter_fingerprint(settings.reference_dir)
     dbt = dbtRunner()
     for quarter in quarters:
@@ -43,7 +42,10 @@ def build_history(quarters: list[Quarter]) -> None:
         ingest_quarter(settings, quarter, files.building)
         profiles = profiles_dir(files.building)
         # Its own target folder: dbt_project/target holds the manifest the code location loads.
-        with tempfile.TemporaryDirectory(prefix="history-") as target:
+        with (
+            reading_reference(settings.reference_dir),
+            tempfile.TemporaryDirectory(prefix="history-") as target,
+        ):
             restore_parse(profiles, Path(target))
             args = [*BUILD_ARGS, "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
             args += ["--profiles-dir", str(profiles), "--target-path", target]

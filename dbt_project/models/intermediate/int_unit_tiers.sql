@@ -98,10 +98,15 @@ final as (
             when decided.has_reviewer_assessment
                 then coalesce(decided.reviewer_reason, '核查意见')
             else '未列入核查意见，按规则判定：' || split_part(decided.rule_description, ' / ', 1)
-        end as reason
+        end as reason,
+        -- the notice names only units the reviewer placed: a tier nobody decided is never
+        -- published, the unit is listed apart (未列入通报名单) for the office to settle
+        decided.has_reviewer_assessment as listed_in_notice
     from decided
     left join tiers
-        on decided.tier = tiers.tier
+        on
+            decided.county = tiers.county
+            and decided.tier = tiers.tier
 )
 
 select * from final

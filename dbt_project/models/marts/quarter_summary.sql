@@ -66,9 +66,10 @@ tier_counts as (
     select
         county,
         count(*) as units_checked,
-        count(*) filter (where tier_rank = 1) as units_good,
-        count(*) filter (where tier_rank = 2) as units_partial,
-        count(*) filter (where tier_rank = 3) as units_late,
+        -- the notice's lists: units the reviewer placed (listed_in_notice), by tier rank
+        count(*) filter (where listed_in_notice and tier_rank = 1) as units_good,
+        count(*) filter (where listed_in_notice and tier_rank = 2) as units_partial,
+        count(*) filter (where listed_in_notice and tier_rank = 3) as units_late,
         count(*) filter (where tiers_disagree) as units_tiers_disagree,
         count(*) filter (where not has_reviewer_assessment) as units_without_assessment,
         count(*) filter (where has_reviewer_assessment) as units_assessed,

@@ -41,7 +41,8 @@ final as (
         -- appended, so the columns before keep their place in the mart contract
         unit_tiers.columns_overdue,
         unit_tiers.columns_due_soon,
-        unit_tiers.columns_empty
+        unit_tiers.columns_empty,
+        unit_tiers.listed_in_notice
     from unit_tiers
     left join previous_activity
         on
