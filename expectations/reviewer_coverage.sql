@@ -1,10 +1,6 @@
 -- Every registered unit of the counties in the quarter and how many reviewer assessments name it.
 with
 
-quarter_counties as (
-    select county from counties_of_quarter($quarter)
-),
-
 assessment_files as (
     select
         county,
@@ -41,9 +37,7 @@ final as (
         coalesce(assessments.assessments, 0)::bigint as assessments,
         assessments.reviewer_tier,
         units.display_order
-    from reference.units as units
-    inner join quarter_counties
-        on units.county = quarter_counties.county
+    from registered_units($quarter) as units
     left join assessments
         on
             units.county = assessments.county

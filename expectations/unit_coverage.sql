@@ -2,10 +2,6 @@
 -- every responsible unit of the annexes, registered or not.
 with
 
-quarter_counties as (
-    select county from counties_of_quarter($quarter)
-),
-
 empty_annexes as (
     select
         county,
@@ -20,9 +16,7 @@ registered as (
         units.unit_id,
         units.unit_name,
         units.display_order
-    from reference.units as units
-    inner join quarter_counties
-        on units.county = quarter_counties.county
+    from registered_units($quarter) as units
     left join reference.unit_kinds as kinds
         on units.county = kinds.county and units.unit_kind = kinds.unit_kind
     left join empty_annexes

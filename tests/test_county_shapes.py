@@ -11,8 +11,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,7 +19,6 @@ from orchestration.ingest.load import ingest_quarter
 from orchestration.quarters import Quarter
 from orchestration.reference.onboarding import onboard
 from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR, Settings
-from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.county_shapes import (
     THREE_ANNEX_COUNTY,
@@ -32,27 +29,9 @@ from tests.factories.county_shapes import (
     write_three_annex_quarter,
     write_township_quarter,
 )
+from tests.marts import MART_ORDER, Rows, Snapshot, marts_snapshot
 
-MARTS = {
-    "annex_quarter": "county, quarter, annex",
-    "unit_quarter": "county, quarter, unit_id",
-    "column_quarter": "county, quarter, annex, annex_position",
-    "category_quarter": "county, quarter, category_type, category_order, category",
-    "quarter_summary": "county, quarter",
-}
 Q1, Q2, Q3, Q4 = (Quarter(2020, n) for n in (1, 2, 3, 4))
-Rows = list[dict[str, Any]]
-Snapshot = dict[str, Rows]
-
-
-def _snapshot(warehouse: Path) -> Snapshot:
-    with connect(warehouse, read_only=True) as connection:
-        snapshot = {}
-        for mart, order in MARTS.items():
-            cursor = connection.execute(f"select * from marts.{mart} order by {order}")
-            names = [column[0] for column in cursor.description]
-            snapshot[mart] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        return snapshot
 
 
 def _of(snapshot: Snapshot, mart: str, quarter: Quarter) -> Rows:
@@ -97,7 +76,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             # the whole run, as `make run` does it: ingest, dbt, the GX gate, export, publish
             result = materialize_quarter(quarter.key, instance=instance)
             assert result.success, (quarter, county, _failures(result))
-            return _snapshot(settings.warehouse_path)
+            return marts_snapshot(settings.warehouse_path)
 
         with dg.instance_for_test() as instance:
             after_q1 = run(Q1, "崇信县")
@@ -108,7 +87,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 
 def test_each_quarter_holds_only_its_county_and_earlier_quarters_stay(built: Built) -> None:
-    for mart in MARTS:
+    for mart in MART_ORDER:
         counties = {q: {r["county"] for r in _of(built.final, mart, q)} for q in (Q1, Q2, Q3, Q4)}
         assert counties == {
             Q1: {"崇信县"},

@@ -21,14 +21,9 @@ from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import DEFAULT_HEADERS, AnnexRow, Layout, write_annex_xlsx
+from tests.marts import Snapshot, marts_snapshot
 
-MARTS = {
-    "unit_quarter": "county, quarter, unit_id",
-    "column_quarter": "county, quarter, annex, annex_position",
-    "category_quarter": "county, quarter, category_type, category_order, category",
-    "quarter_summary": "county, quarter",
-}
-Snapshot = dict[str, list[dict[str, Any]]]
+MARTS = ("unit_quarter", "column_quarter", "category_quarter", "quarter_summary")
 
 # 2020-Q2 as the test writes it: four counts changed from 2020-Q1, no reviewer's assessment.
 Q2_ANNEX1_CHANGES = {"政策解读": 20, "精准扶贫": 0, "人事任免": 3, "资源交易": 80}  # 246 in all
@@ -50,16 +45,6 @@ def _write_q2(folder: Path, annex1: list[AnnexRow], annex2: list[AnnexRow]) -> N
         title = f"崇信县{subject}信息公开第二季度更新情况统计表"
         total = sum(int(row.item_count) for row in rows)
         write_annex_xlsx(folder / f"附件{number}-{title}.xlsx", title, rows, total, layout)
-
-
-def _snapshot(warehouse: Path) -> Snapshot:
-    with connect(warehouse, read_only=True) as connection:
-        snapshot = {}
-        for mart, order in MARTS.items():
-            cursor = connection.execute(f"select * from marts.{mart} order by {order}")
-            names = [column[0] for column in cursor.description]
-            snapshot[mart] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        return snapshot
 
 
 def _quarter(snapshot: Snapshot, mart: str, quarter: str) -> list[dict[str, Any]]:
@@ -111,7 +96,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
         def run(quarter: str, *assets: dg.AssetsDefinition) -> Snapshot:
             assert materialize(quarter, *assets), quarter
-            return _snapshot(settings.warehouse_path)
+            return marts_snapshot(settings.warehouse_path, MARTS)
 
         rebuild = (reference_data, all_quarter_views, quarter_marts, published_quarter)
         with dg.instance_for_test() as instance:
@@ -130,7 +115,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
                     " 'chongxin-nongban', '农办', '优秀', 1, null, 'x.xlsx', 'sha', 'Sheet1', 3)"
                 )
             failed_run_succeeded = materialize("2020-Q2", *rebuild, checks=(mart_quality_gate,))
-            after_failed_run = _snapshot(settings.warehouse_path)
+            after_failed_run = marts_snapshot(settings.warehouse_path, MARTS)
         yield Built(
             q1, q2, q2_rerun, q2_corrected, failed_run_succeeded, after_failed_run, settings
         )

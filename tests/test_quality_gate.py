@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -143,6 +143,16 @@ def assert_export_blocked(result: dg.ExecuteInProcessResult, previous: Path) -> 
     assert (previous / WORKBOOK).read_bytes() == PREVIOUS
 
 
+def blocked_rows(
+    result: dg.ExecuteInProcessResult, check: str, previous: Path
+) -> list[dict[str, str]]:
+    """The run failed on this blocking check alone and left the previous export as it was: the
+    check's offending rows."""
+    assert failed_blocking(result) == {check}
+    assert_export_blocked(result, previous)
+    return offending_rows(evaluations(result)[check])
+
+
 def clean_warehouse(clean_run: CleanRun, settings: Settings, *statements: str) -> None:
     """The clean run's warehouse, copied for this test and altered by the given SQL."""
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +160,20 @@ def clean_warehouse(clean_run: CleanRun, settings: Settings, *statements: str) -
     with connect(settings.warehouse_path) as connection:
         for statement in statements:
             connection.execute(statement)
+
+
+Rerun = Callable[..., dg.ExecuteInProcessResult]
+
+
+@pytest.fixture
+def rerun(clean_run: CleanRun, settings: Settings) -> Rerun:
+    """Runs a selection on the clean run's warehouse, copied for the test and altered by SQL."""
+
+    def run(selection: dg.AssetSelection, *statements: str) -> dg.ExecuteInProcessResult:
+        clean_warehouse(clean_run, settings, *statements)
+        return materialize(selection)
+
+    return run
 
 
 def landing_with_annex1(settings: Settings, rows: Sequence[AnnexRow], declared: int) -> None:
@@ -221,8 +245,7 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
 
     result = materialize(instance=instance)
 
-    assert failed_blocking(result) == {"annex_totals_match"}
-    (row,) = offending_rows(evaluations(result)["annex_totals_match"])
+    (row,) = blocked_rows(result, "annex_totals_match", previous_export)
     assert row["文件"] == ANNEX1_PATH
     assert (row["工作表"], row["行"], row["栏目"]) == ("Sheet1", "46", "合计")
     assert (row["应为"], row["实际"]) == ("249", "248")
@@ -232,7 +255,6 @@ def test_an_annex_whose_rows_do_not_add_up_to_its_total_blocks_the_export(
         dg.AssetKey(["raw", "source_files"]),
         dg.AssetKey(["raw", "check_records"]),
     }
-    assert_export_blocked(result, previous_export)
     # the terminal shows the row, the rows' sum beside the declared 合计, and where to look
     (line,) = log_lines(instance, result, "annex_totals_match")
     assert line.level == logging.ERROR
@@ -259,11 +281,9 @@ def test_a_registered_unit_missing_from_the_annexes_blocks_the_export(
 
     result = materialize()
 
-    assert failed_blocking(result) == {"units_covered"}
-    (row,) = offending_rows(evaluations(result)["units_covered"])
+    (row,) = blocked_rows(result, "units_covered", previous_export)
     assert (row["单位"], row["应为"], row["实际"]) == ("农办", "至少负责1个栏目", "0")
     assert row["问题"] == "名录中的单位未出现在本季度附件中"
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_column_due_this_quarter_missing_from_the_annex_blocks_the_export(
@@ -275,11 +295,9 @@ def test_a_column_due_this_quarter_missing_from_the_annex_blocks_the_export(
 
     result = materialize()
 
-    assert failed_blocking(result) == {"due_columns_present"}
-    (row,) = offending_rows(evaluations(result)["due_columns_present"])
+    (row,) = blocked_rows(result, "due_columns_present", previous_export)
     assert (row["文件"], row["栏目"], row["实际"]) == (ANNEX1_PATH, "人事任免", "0")
     assert row["核对项"] == "附件1目录第1项"
-    assert_export_blocked(result, previous_export)
 
 
 # --- raw layer: rows the ingest refuses, written straight into the warehouse ----------------
@@ -287,21 +305,15 @@ def test_a_column_due_this_quarter_missing_from_the_annex_blocks_the_export(
 ANNEX_ROW = f"raw.annex_rows where quarter = '{SAMPLE_QUARTER}' and column_name"
 
 
-def test_a_negative_count_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
-) -> None:
+def test_a_negative_count_blocks_the_export(rerun: Rerun, previous_export: Path) -> None:
     # -1 and +1 keep the annex total at 248, so only the count itself is wrong
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_RAW,
         f"update {ANNEX_ROW.replace(' where', ' set item_count = -1 where')} = '人事任免'",
         f"update {ANNEX_ROW.replace(' where', ' set item_count = 2 where')} = '招聘公告'",
     )
 
-    result = materialize(AFTER_RAW)
-
-    assert failed_blocking(result) == {"annex_rows_valid"}
-    (row,) = offending_rows(evaluations(result)["annex_rows_valid"])
+    (row,) = blocked_rows(result, "annex_rows_valid", previous_export)
     assert (row["文件"], row["行"], row["单位"], row["栏目"]) == (
         ANNEX1_PATH,
         "3",
@@ -309,71 +321,55 @@ def test_a_negative_count_blocks_the_export(
         "人事任免",
     )
     assert (row["应为"], row["实际"], row["问题"]) == ("不小于0的整数", "-1", "公开数量为负数")
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_count_that_is_not_a_whole_number_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
     # a warehouse whose raw table drifted to a decimal count: 0.5 + 0.5 keeps the total at 248
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_RAW,
         "alter table raw.annex_rows alter item_count type double",
         f"update {ANNEX_ROW.replace(' where', ' set item_count = 0.5 where')} = '人事任免'",
         f"update {ANNEX_ROW.replace(' where', ' set item_count = 0.5 where')} = '招聘公告'",
     )
 
-    result = materialize(AFTER_RAW)
-
-    assert failed_blocking(result) == {"annex_rows_valid"}
-    (row,) = offending_rows(evaluations(result)["annex_rows_valid"])
+    (row,) = blocked_rows(result, "annex_rows_valid", previous_export)
     assert (row["问题"], row["应为"]) == ("公开数量不是整数", "整数")
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_duplicate_unit_and_column_row_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
     # a second 人事任免 row for 人社局 with 0 items: the total stays 248
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_RAW,
         "insert into raw.annex_rows select * replace (99 as source_row)"
         f" from {ANNEX_ROW} = '人事任免'",
     )
 
-    result = materialize(AFTER_RAW)
-
-    assert failed_blocking(result) == {"annex_rows_valid"}
-    rows = offending_rows(evaluations(result)["annex_rows_valid"])
+    rows = blocked_rows(result, "annex_rows_valid", previous_export)
     assert [(r["行"], r["单位"], r["栏目"]) for r in rows] == [
         ("3", "人社局", "人事任免"),
         ("99", "人社局", "人事任免"),
     ]
     assert {r["问题"] for r in rows} == {"同一单位的同一栏目出现了两次"}
-    assert_export_blocked(result, previous_export)
 
 
 def test_an_unknown_unit_that_slipped_through_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_RAW,
         "insert into raw.annex_rows select * replace ("
         " '政府部门信息公开(档案局)' as column_name, '政府部门信息公开(档案局)' as column_name_raw,"
         " '档案局' as unit_name_raw, '档案局' as unit_name, 'chongxin-dangan' as unit_id,"
         f" 0 as item_count, 99 as source_row) from {ANNEX_ROW} = '人事任免'",
     )
 
-    result = materialize(AFTER_RAW)
-
-    assert failed_blocking(result) == {"units_covered"}
-    (row,) = offending_rows(evaluations(result)["units_covered"])
+    (row,) = blocked_rows(result, "units_covered", previous_export)
     assert (row["文件"], row["行"], row["单位"]) == (ANNEX1_PATH, "99", "档案局")
     assert row["问题"] == "责任单位不在单位名录中"
-    assert_export_blocked(result, previous_export)
 
 
 # --- marts that disagree with the raw rows ----------------------------------------------------
@@ -381,60 +377,44 @@ def test_an_unknown_unit_that_slipped_through_blocks_the_export(
 MART = f"where quarter = '{SAMPLE_QUARTER}'"
 
 
-def test_a_unit_given_two_tiers_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
-) -> None:
-    clean_warehouse(
-        clean_run,
-        settings,
+def test_a_unit_given_two_tiers_blocks_the_export(rerun: Rerun, previous_export: Path) -> None:
+    result = rerun(
+        AFTER_MARTS,
         "insert into marts.unit_quarter select * replace ('更新情况较好' as tier)"
         f" from marts.unit_quarter {MART} and unit_name = '农办'",
     )
 
-    result = materialize(AFTER_MARTS)
-
-    assert failed_blocking(result) == {"unit_tiers_complete"}
-    (row,) = offending_rows(evaluations(result)["unit_tiers_complete"])
+    (row,) = blocked_rows(result, "unit_tiers_complete", previous_export)
     assert (row["单位"], row["应为"], row["实际"]) == ("农办", "恰好1个档次", "2")
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_unit_total_that_disagrees_with_the_annex_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_MARTS,
         "update marts.unit_quarter set items_published = items_published + 1"
         f" {MART} and unit_name = '政府办'",
     )
 
-    result = materialize(AFTER_MARTS)
-
-    assert failed_blocking(result) == {"unit_totals_match_raw"}
-    (row,) = offending_rows(evaluations(result)["unit_totals_match_raw"])
+    (row,) = blocked_rows(result, "unit_totals_match_raw", previous_export)
     assert (row["核对项"], row["单位"], row["应为"], row["实际"]) == (
         "单位公开数量",
         "政府办",
         "38",
         "39",
     )
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_column_count_that_disagrees_with_its_annex_row_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_MARTS,
         f"update marts.column_quarter set item_count = 75 {MART} and column_name = '资源交易'",
     )
 
-    result = materialize(AFTER_MARTS)
-
-    assert failed_blocking(result) == {"column_counts_match_raw"}
-    (row,) = offending_rows(evaluations(result)["column_counts_match_raw"])
+    (row,) = blocked_rows(result, "column_counts_match_raw", previous_export)
     assert (row["文件"], row["工作表"], row["行"]) == (ANNEX1_PATH, "Sheet1", "30")
     assert (row["单位"], row["栏目"], row["应为"], row["实际"]) == (
         "公共资源交易中心",
@@ -442,46 +422,34 @@ def test_a_column_count_that_disagrees_with_its_annex_row_blocks_the_export(
         "74",
         "75",
     )
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_category_total_that_disagrees_with_the_annexes_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
-    clean_warehouse(
-        clean_run,
-        settings,
+    result = rerun(
+        AFTER_MARTS,
         f"update marts.category_quarter set items_published = 10 {MART} and category = '乡镇'",
     )
 
-    result = materialize(AFTER_MARTS)
-
-    assert failed_blocking(result) == {"category_totals_match_raw"}
-    rows = offending_rows(evaluations(result)["category_totals_match_raw"])
+    rows = blocked_rows(result, "category_totals_match_raw", previous_export)
     # the category itself, and the unit kinds no longer adding up to the quarter's items
     assert [(r["核对项"], r["应为"], r["实际"]) for r in rows] == [
         ("单位类型：乡镇", "9", "10"),
         ("单位类型：全部类别合计", "262", "263"),
     ]
-    assert_export_blocked(result, previous_export)
 
 
 def test_a_quarter_total_that_is_not_the_sum_of_its_annexes_blocks_the_export(
-    clean_run: CleanRun, settings: Settings, previous_export: Path
+    rerun: Rerun, previous_export: Path
 ) -> None:
-    clean_warehouse(
-        clean_run, settings, f"update marts.quarter_summary set total_items = 263 {MART}"
-    )
+    result = rerun(AFTER_MARTS, f"update marts.quarter_summary set total_items = 263 {MART}")
 
-    result = materialize(AFTER_MARTS)
-
-    assert failed_blocking(result) == {"quarter_totals_match_raw"}
-    rows = offending_rows(evaluations(result)["quarter_totals_match_raw"])
+    rows = blocked_rows(result, "quarter_totals_match_raw", previous_export)
     assert [(r["核对项"], r["应为"], r["实际"]) for r in rows] == [
         ("全县公开总数", "262", "263"),
         ("各附件之和 = 全县总数", "262", "263"),
     ]
-    assert_export_blocked(result, previous_export)
 
 
 def test_an_annex_declared_empty_adds_up_to_zero_not_to_nothing(

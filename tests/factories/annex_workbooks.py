@@ -7,6 +7,7 @@ by the benchmark's synthetic landing folders. Layout knobs cover what varies bet
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,15 +119,34 @@ def _merge_unit_cells(sheet, grid: list[list[object]], layout: Layout) -> None: 
             start = excel_row
 
 
-def write_annex_xlsx(
-    path: Path,
-    title: str,
-    rows: Sequence[AnnexRow],
-    declared_total: int | str | None,
-    layout: Layout | None = None,
-) -> Path:
-    layout = layout or Layout()
-    grid = annex_table(title, rows, declared_total, layout)
+def _annex_writer(write: Callable[..., None]) -> Callable[..., Path]:
+    """An annex writer of one file format from the function that saves the laid-out grid there.
+
+    Every format takes the table the same way, `(path, title, rows, declared_total, layout=None)`,
+    then its own options; it makes the file's folder and returns the path.
+    """
+
+    @functools.wraps(write)
+    def writer(
+        path: Path,
+        title: str,
+        rows: Sequence[AnnexRow],
+        declared_total: int | str | None,
+        layout: Layout | None = None,
+        *options: object,
+        **named_options: object,
+    ) -> Path:
+        layout = layout or Layout()
+        grid = annex_table(title, rows, declared_total, layout)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path, grid, layout, *options, **named_options)
+        return path
+
+    return writer
+
+
+@_annex_writer
+def write_annex_xlsx(path: Path, grid: list[list[object]], layout: Layout) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = layout.sheet_name
@@ -135,39 +155,23 @@ def write_annex_xlsx(
     _style_sheet(sheet, grid, layout)
     if layout.merge_unit_cells:
         _merge_unit_cells(sheet, grid, layout)
-    path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
-    return path
 
 
+@_annex_writer
 def write_annex_csv(
-    path: Path,
-    title: str,
-    rows: Sequence[AnnexRow],
-    declared_total: int | str | None,
-    layout: Layout | None = None,
-    encoding: str = "gb18030",
-) -> Path:
+    path: Path, grid: list[list[object]], layout: Layout, encoding: str = "gb18030"
+) -> None:
     """A .csv as Chinese Excel / WPS saves it (GB18030 by default, or 'utf-8-sig')."""
-    grid = annex_table(title, rows, declared_total, layout or Layout())
-    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, lineterminator="\r\n").writerows(grid)
-    return path
 
 
-def write_annex_xls(
-    path: Path,
-    title: str,
-    rows: Sequence[AnnexRow],
-    declared_total: int | str | None,
-    layout: Layout | None = None,
-) -> Path:
+@_annex_writer
+def write_annex_xls(path: Path, grid: list[list[object]], layout: Layout) -> None:
     """A legacy .xls (Excel 97-2003, as WPS and older Excel save it), title row merged."""
     import xlwt
 
-    layout = layout or Layout()
-    grid = annex_table(title, rows, declared_total, layout)
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet(layout.sheet_name)
     width = len(layout.column_order)
@@ -177,9 +181,7 @@ def write_annex_xls(
             continue
         for column_index, value in enumerate(values):
             sheet.write(row_index, column_index, value)
-    path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(str(path))
-    return path
 
 
 ASSESSMENT_HEADERS = ("序号", "单位", "核查分档", "理由")
@@ -343,22 +345,20 @@ def _ods_cell(value: object) -> str:
     )
 
 
+@_annex_writer
 def write_annex_ods(
     path: Path,
-    title: str,
-    rows: Sequence[AnnexRow],
-    declared_total: int | str | None,
-    layout: Layout | None = None,
+    grid: list[list[object]],
+    layout: Layout,
     hidden_rows: Sequence[int] = (),
     repeated_last_row: int = 1,
-) -> Path:
+) -> None:
     """An OpenDocument spreadsheet as LibreOffice saves it (content.xml only, no styles).
 
     `hidden_rows` (1-based) are collapsed; the last row (合计) is repeated `repeated_last_row`
     times, the way one element of content.xml can stand for many rows."""
     import zipfile
 
-    grid = annex_table(title, rows, declared_total, layout or Layout())
     rows_xml = []
     for number, values in enumerate(grid, start=1):
         attributes = ' table:visibility="collapse"' if number in hidden_rows else ""
@@ -366,7 +366,7 @@ def write_annex_ods(
             attributes += f' table:number-rows-repeated="{repeated_last_row}"'
         cells = "".join(_ods_cell(value) for value in values)
         rows_xml.append(f"<table:table-row{attributes}>{cells}</table:table-row>")
-    sheet_name = (layout or Layout()).sheet_name
+    sheet_name = layout.sheet_name
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NAMESPACES} '
         'office:version="1.2"><office:body><office:spreadsheet>'
@@ -380,9 +380,7 @@ def write_annex_ods(
         'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
         'manifest:media-type="text/xml"/></manifest:manifest>'
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
-    return path

@@ -10,65 +10,15 @@ tier_rules as (
     select * from {{ ref('tier_rules') }}
 ),
 
-county_rules as (
-    select
-        tier_rules.*,
-        'county' as rule_scope
-    from tier_rules
-    where tier_rules.county != '*'
-),
-
-default_rules as (
-    select
-        counties.county,
-        tier_rules.priority,
-        tier_rules.rule_id,
-        tier_rules.tier,
-        tier_rules.tier_rank,
-        tier_rules.metric,
-        tier_rules.comparison,
-        tier_rules.threshold,
-        tier_rules.description,
-        'default' as rule_scope
-    from counties
-    cross join tier_rules
-    where
-        tier_rules.county = '*'
-        and not exists (
-            select 1
-            from county_rules
-            where
-                county_rules.county = counties.county
-                and county_rules.rule_id = tier_rules.rule_id
-        )
-),
-
 final as (
-    select
-        county,
-        priority,
-        rule_id,
-        tier,
-        tier_rank,
-        metric,
-        comparison,
-        threshold,
-        description,
-        rule_scope
-    from county_rules
-    union all
-    select
-        county,
-        priority,
-        rule_id,
-        tier,
-        tier_rank,
-        metric,
-        comparison,
-        threshold,
-        description,
-        rule_scope
-    from default_rules
+    {{ rules_in_effect(
+        'tier_rules',
+        columns=[
+            'priority', 'rule_id', 'tier', 'tier_rank', 'metric', 'comparison', 'threshold',
+            'description',
+        ],
+        override_by='rule_id',
+    ) }}
 )
 
 select * from final

@@ -18,10 +18,7 @@ final as (
         unit_name,
         unit_id,
         nullif(trim(note), '') as note,
-        source_file,
-        source_sha256,
-        source_sheet,
-        source_row
+        {{ source_provenance() }}
     from source
 )
 

@@ -12,10 +12,7 @@ final as (
         title,
         count_header,
         declared_total,
-        source_file,
-        source_sha256,
-        source_sheet,
-        source_row
+        {{ source_provenance() }}
     from source
 )
 

@@ -18,10 +18,7 @@ final as (
         check_date,
         check_date_source,
         nullif(trim(note), '') as note,
-        source_file,
-        source_sha256,
-        source_sheet,
-        source_row
+        {{ source_provenance() }}
     from source
 )
 

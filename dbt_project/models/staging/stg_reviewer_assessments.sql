@@ -13,10 +13,7 @@ final as (
         reviewer_tier,
         list_position,
         nullif(trim(reason), '') as reason,
-        source_file,
-        source_sha256,
-        source_sheet,
-        source_row
+        {{ source_provenance() }}
     from source
 )
 
