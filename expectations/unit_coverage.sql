@@ -1,9 +1,9 @@
--- Every registered unit of the counties in the quarter beside the annex rows naming it, and
--- every responsible unit of the annexes, registered or not.
+-- Every registered unit of the counties with annexes this quarter beside the annex rows naming it,
+-- and every responsible unit of the annexes, registered or not.
 with
 
 quarter_counties as (
-    select county from counties_of_quarter($quarter)
+    select county from annex_counties($quarter)
 ),
 
 empty_annexes as (
