@@ -3,7 +3,7 @@
 with
 
 quarter_counties as (
-    select county from counties_of_quarter($quarter)
+    select county from annex_counties($quarter)
 ),
 
 empty_annexes as (

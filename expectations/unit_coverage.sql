@@ -1,6 +1,10 @@
--- Every registered unit of the counties in the quarter beside the annex rows naming it, and
--- every responsible unit of the annexes, registered or not.
+-- Every registered unit of the counties with annexes this quarter beside the annex rows naming it,
+-- and every responsible unit of the annexes, registered or not.
 with
+
+annex_counties as (
+    select county from annex_counties($quarter)
+),
 
 empty_annexes as (
     select
@@ -17,6 +21,8 @@ registered as (
         units.unit_name,
         units.display_order
     from registered_units($quarter) as units
+    inner join annex_counties
+        on units.county = annex_counties.county
     left join reference.unit_kinds as kinds
         on units.county = kinds.county and units.unit_kind = kinds.unit_kind
     left join empty_annexes

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import csv
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from orchestration.onboard import main
+from orchestration.quality.checks import ALL_CHECKS
 from orchestration.quarters import Quarter
 from orchestration.reference.guesses import KIND_TO_SET, guess_kind, guess_subject, title_pattern
 from orchestration.reference.onboarding import onboard
 from orchestration.reference.validation import validate_reference
 from orchestration.settings import REFERENCE_DIR, Settings
+from orchestration.warehouse import connect
 from tests.factories.annex_workbooks import AnnexRow
+from tests.factories.check_records import CheckRow, write_check_record_xlsx
 from tests.factories.county_shapes import (
     THREE_ANNEX_COUNTY,
     TOWNSHIP_COUNTY,
@@ -217,3 +221,114 @@ def test_a_one_table_county_keeps_its_annex_when_the_clerk_renamed_its_subject(
     annexes = township.reference_dir / "annexes.csv"
     annexes.write_text(annexes.read_text(encoding="utf-8").replace(",乡镇,", ",乡镇街道,"), "utf-8")
     assert onboard(township.reference_dir, township.landing_dir, TOWNSHIP_COUNTY, Q2).added == {}
+
+
+# --- a county whose first quarter holds a check record ----------------------------------------
+
+RECORD_COUNTY = "核查县"
+RECORD_ROWS = [
+    CheckRow("核查县财政局", "财政预决算", date(2020, 6, 1)),  # the county's name is not part of it
+    CheckRow("城关镇", "工作动态", date(2020, 6, 20)),
+    CheckRow("北湖街道", "通知公告", None),
+    CheckRow("教育局", "政策文件", date(2019, 10, 8)),
+    CheckRow("城关镇", "政策文件", date(2020, 1, 5)),
+    CheckRow("财政局", "工作动态", date(2020, 6, 25)),  # the same unit as 核查县财政局
+]
+
+
+def test_a_county_with_only_a_check_record_is_onboarded_and_its_quarter_runs(
+    settings: Settings,
+) -> None:
+    import dagster as dg
+
+    from tests.pipeline import materialize_quarter
+
+    shutil.rmtree(settings.reference_dir)
+    folder = settings.landing_dir / Q2.key / RECORD_COUNTY
+    write_check_record_xlsx(folder / "核查记录.xlsx", RECORD_ROWS, date(2020, 6, 26))
+
+    result = onboard(settings.reference_dir, settings.landing_dir, RECORD_COUNTY, Q2)
+
+    reference = settings.reference_dir
+    assert result.problems == []
+    assert _rows(reference / "counties.csv") == [{"county": RECORD_COUNTY}]
+    # one annex per kind, as a table without a title would declare it: the clerk reviews them
+    assert [
+        (r["annex"], r["subject"], r["title_pattern"]) for r in _rows(reference / "annexes.csv")
+    ] == [
+        (str(n), kind, f"{{county}}{kind}信息公开{{quarter_ordinal}}更新情况统计表")
+        for n, kind in enumerate(("政府部门", "乡镇", "街道"), start=1)
+    ]
+    assert [
+        (r["unit_kind"], r["annex"], r["kind_order"]) for r in _rows(reference / "unit_kinds.csv")
+    ] == [("政府部门", "1", "1"), ("乡镇", "2", "2"), ("街道", "3", "3")]
+    units = _rows(reference / "units.csv")
+    assert [(u["unit_name"], u["unit_kind"], u["display_order"]) for u in units] == [
+        ("财政局", "政府部门", "1"),
+        ("城关镇", "乡镇", "2"),
+        ("北湖街道", "街道", "3"),
+        ("教育局", "政府部门", "4"),
+    ]
+    assert all(u["county"] == RECORD_COUNTY and u["unit_id"] for u in units)
+    assert _rows(reference / "columns.csv") == []  # the catalogue holds annex columns only
+    assert any(
+        "由核查记录“2020-Q2/核查县/核查记录.xlsx”中的街道单位推断" in r for r in result.review
+    )
+    assert validate_reference(reference) == []
+    assert onboard(reference, settings.landing_dir, RECORD_COUNTY, Q2).added == {}
+
+    with dg.instance_for_test() as instance:
+        run = materialize_quarter(Q2.key, instance=instance)
+    assert run.success
+    blocking = {c.name for c in ALL_CHECKS if c.blocking}
+    passed = {e.check_name for e in run.get_asset_check_evaluations() if e.passed}
+    assert blocking <= passed
+    with connect(settings.warehouse_path, read_only=True) as connection:
+        checked = connection.execute(
+            "select unit_name, items_published, columns_overdue + columns_due_soon"
+            " + columns_empty > 0 from marts.unit_quarter where quarter = ? order by display_order",
+            [Q2.key],
+        ).fetchall()
+    assert checked == [
+        ("财政局", 0, False),
+        ("城关镇", 0, True),
+        ("北湖街道", 0, True),
+        ("教育局", 0, True),
+    ]
+    assert (settings.exports_dir / Q2.key / f"{RECORD_COUNTY}-{Q2.key}-核查底稿.xlsx").exists()
+
+
+def test_annex_and_check_record_units_are_onboarded_together_once(township: Settings) -> None:
+    write_check_record_xlsx(
+        township.landing_dir / Q2.key / "核查记录.xlsx",
+        [
+            CheckRow("示范县城关镇", "工作动态", None),  # listed by the annex as 城关镇
+            CheckRow("西河乡", "工作动态", None),
+            CheckRow("南关街道", "工作动态", None),  # a new unit of a kind the annex lists
+            CheckRow("老城社区", "工作动态", None),  # a new unit of a new kind
+            CheckRow("南关街道", "通知公告", None),
+        ],
+        date(2020, 6, 26),
+    )
+
+    result = onboard(township.reference_dir, township.landing_dir, TOWNSHIP_COUNTY, Q2)
+
+    reference = township.reference_dir
+    units = _rows(reference / "units.csv")
+    assert [(u["unit_name"], u["unit_kind"], u["display_order"]) for u in units] == [
+        ("城关镇", "乡镇", "1"),
+        ("东坝镇", "乡镇", "2"),
+        ("西河乡", "乡镇", "3"),
+        ("北湖街道", "街道", "4"),
+        ("新华街道", "街道", "5"),
+        ("南关街道", "街道", "6"),
+        ("老城社区", "社区", "7"),
+    ]
+    assert len({u["unit_id"] for u in units}) == 7
+    # the record lists no annex: its new kind joins the county's annex, for the clerk to review
+    assert [(r["annex"], r["subject"]) for r in _rows(reference / "annexes.csv")] == [("1", "乡镇")]
+    assert [
+        (r["unit_kind"], r["annex"], r["kind_order"]) for r in _rows(reference / "unit_kinds.csv")
+    ] == [("乡镇", "1", "1"), ("街道", "1", "2"), ("社区", "1", "3")]
+    assert any(r.startswith("单位类别“社区”只见于核查记录") for r in result.review)
+    assert validate_reference(reference) == []

@@ -476,7 +476,7 @@ def test_an_annex_declared_empty_adds_up_to_zero_not_to_nothing(
 # --- a warehouse that cannot be reconciled -----------------------------------------------------
 
 
-def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
+def test_a_quarter_with_no_annex_no_check_record_and_no_marts_fails_rather_than_passing_empty(
     settings: Settings,
 ) -> None:
     from orchestration.quality.evaluate import evaluate
@@ -488,9 +488,10 @@ def test_a_quarter_with_no_annex_and_no_marts_fails_rather_than_passing_empty(
         settings.warehouse_path, Quarter.parse(SAMPLE_QUARTER), [*RAW_CHECKS, *MART_CHECKS]
     )
 
-    assert [f.problem_zh for f in outcomes["annex_totals_match"].failures] == [
-        "本季度仓库中没有任何附件"
+    assert [f.problem_zh for f in outcomes["quarter_has_annex_or_record"].failures] == [
+        "本季度仓库中没有任何附件或核查记录"
     ]
+    assert outcomes["annex_totals_match"].passed  # no annex has no total to disagree with
     for check in MART_CHECKS:
         (failure,) = outcomes[check.name].failures
         assert failure.problem_zh.startswith("仓库中缺少本项核对要读的表，请先生成数据集市")

@@ -29,7 +29,7 @@ SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*.json"))
 
 def test_every_check_has_its_own_suite_file_and_every_file_is_used() -> None:
     assert sorted(check.suite for check in ALL_CHECKS) == sorted(p.stem for p in SUITE_FILES)
-    assert len({check.name for check in ALL_CHECKS}) == len(ALL_CHECKS) == 11
+    assert len({check.name for check in ALL_CHECKS}) == len(ALL_CHECKS) == 12
 
 
 def test_every_suite_has_its_query_beside_it_and_python_holds_no_sql() -> None:

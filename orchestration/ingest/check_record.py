@@ -180,11 +180,18 @@ def units_in_check_record(path: Path) -> list[str]:
     names: dict[str, str] = {}
     for grid in read_grids(path, path.read_bytes()):
         header = find_check_record_header(grid)
-        if header is None:
-            continue
-        column = header.columns["unit_name"]
-        for cells in grid.rows[header.row + 1 :]:
-            written = as_written(cells[column]) if column < len(cells) else ""
-            if written:
+        if header is not None:
+            for written in units_in_check_record_sheet(grid, header):
                 names.setdefault(normalise(written), written)
+    return list(names.values())
+
+
+def units_in_check_record_sheet(grid: Grid, header: Header) -> list[str]:
+    """The unit names of one check record sheet, as written, in order of first appearance."""
+    names: dict[str, str] = {}
+    column = header.columns["unit_name"]
+    for cells in grid.rows[header.row + 1 :]:
+        written = as_written(cells[column]) if column < len(cells) else ""
+        if written:
+            names.setdefault(normalise(written), written)
     return list(names.values())

@@ -77,9 +77,10 @@ def county_folders(
             [
                 Problem(
                     str(folder),
-                    f"找不到季度文件夹：请在 {landing_dir} 下建立“{quarter.key}”文件夹并放入附件。",
+                    f"找不到季度文件夹：请在 {landing_dir} 下建立“{quarter.key}”文件夹"
+                    "并放入附件或核查记录。",
                     f"no quarter folder: create {quarter.key!r} under {landing_dir} "
-                    "and put the annexes in it.",
+                    "and put the annexes or the check record in it.",
                 )
             ],
         )
@@ -161,8 +162,10 @@ def _read_county(job: _CountyFolder) -> tuple[CountyQuarter, list[Problem]]:
         problems.append(
             Problem(
                 relative_folder,
-                f"文件夹中没有附件表格（{'/'.join(sorted(READABLE_SUFFIXES))}）。",
-                f"the folder holds no annex spreadsheet ({', '.join(sorted(READABLE_SUFFIXES))}).",
+                f"文件夹中没有附件表格或核查记录（{'/'.join(sorted(READABLE_SUFFIXES))}）："
+                "本季度至少要有一份附件或一份核查记录。",
+                "the folder holds no annex spreadsheet or check record "
+                f"({', '.join(sorted(READABLE_SUFFIXES))}): a quarter needs at least one of them.",
             )
         )
         return result, problems

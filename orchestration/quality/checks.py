@@ -28,6 +28,7 @@ RAW_ANNEX_ROWS = dg.AssetKey(["raw", "annex_rows"])
 RAW_ANNEX_TOTALS = dg.AssetKey(["raw", "annex_totals"])
 RAW_REVIEWER_ASSESSMENTS = dg.AssetKey(["raw", "reviewer_assessments"])
 RAW_SOURCE_FILES = dg.AssetKey(["raw", "source_files"])
+RAW_CHECK_RECORDS = dg.AssetKey(["raw", "check_records"])
 
 
 def _dbt(layer: str, name: str) -> dg.AssetKey:
@@ -37,6 +38,10 @@ def _dbt(layer: str, name: str) -> dg.AssetKey:
 # The raw checks read dbt's seeds and seed-only views, never the views over raw: those are
 # downstream of the raw tables these checks guard.
 RAW_CHECKS = (
+    QualityCheck(
+        "quarter_has_annex_or_record", "quarter_contents", RAW_SOURCE_FILES,
+        (RAW_ANNEX_TOTALS, RAW_ANNEX_ROWS, RAW_CHECK_RECORDS),
+    ),
     QualityCheck(
         "annex_totals_match", "annex_totals", RAW_ANNEX_TOTALS, (RAW_ANNEX_ROWS,),
     ),
@@ -54,12 +59,17 @@ RAW_CHECKS = (
     ),
     QualityCheck(
         "reviewer_assessed_every_unit", "reviewer_coverage", RAW_REVIEWER_ASSESSMENTS,
-        (RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, RAW_SOURCE_FILES, _dbt("reference", "units")),
+        (
+            RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, RAW_CHECK_RECORDS, RAW_SOURCE_FILES,
+            _dbt("reference", "units"),
+        ),
         blocking=False,
     ),
 )  # fmt: skip
 
-_MART_INPUTS = (RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, _dbt("marts", "quarter_summary"))
+_MART_INPUTS = (
+    RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, RAW_CHECK_RECORDS, _dbt("marts", "quarter_summary"),
+)  # fmt: skip
 
 MART_CHECKS = (
     QualityCheck(
@@ -81,13 +91,13 @@ MART_CHECKS = (
     QualityCheck(
         "quarter_totals_match_raw", "quarter_totals", _dbt("marts", "quarter_summary"),
         (
-            RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, _dbt("reference", "units"),
+            RAW_ANNEX_ROWS, RAW_ANNEX_TOTALS, RAW_CHECK_RECORDS, _dbt("reference", "units"),
             _dbt("marts", "annex_quarter"),
         ),
     ),
     QualityCheck(
         "check_records_complete", "check_records", _dbt("marts", "column_timeliness"),
-        (dg.AssetKey(["raw", "check_records"]), _dbt("reference", "units")),
+        (RAW_CHECK_RECORDS, _dbt("reference", "units")),
     ),
 )  # fmt: skip
 
@@ -178,8 +188,9 @@ def _gate(
 raw_quality_gate = _gate(
     "raw_quality_gate",
     RAW_CHECKS,
-    "核对本季度导入的附件：合计、单位覆盖、数据完整性和核查意见。"
-    " / Checks the quarter's raw annex rows: totals, unit coverage, integrity, assessments.",
+    "核对本季度导入的附件与核查记录：有可核对的材料、合计、单位覆盖、数据完整性和核查意见。"
+    " / Checks the quarter's raw rows: something to check, totals, unit coverage, integrity,"
+    " assessments.",
 )
 
 mart_quality_gate = _gate(

@@ -25,7 +25,13 @@ LOCATION_COLUMNS = ("county", "item", "file", "sheet", "row", "unit", "column")
 
 SHARED_DIR = EXPECTATIONS_DIR / "shared"
 # In the order they are defined: a macro may call one defined before it.
-SHARED_MACROS = ("counties_of_quarter", "registered_units", "checked_counties", "empty_annexes")
+SHARED_MACROS = (
+    "annex_counties",
+    "counties_of_quarter",
+    "registered_units",
+    "checked_counties",
+    "empty_annexes",
+)
 
 
 @cache

@@ -1,5 +1,8 @@
 """Onboarding: what a county's quarter folder adds to the reference files, appended, never changed.
 
+The units come from the folder's annex tables and its check record (核查记录), the union of both;
+a county whose first quarter holds only a check record is onboarded from that alone.
+
 Existing rows are kept as they are (a clerk's corrections win); a unit, column, kind or annex that
 is already registered is not added again, so onboarding the same quarter twice adds nothing.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.ingest.annex import AnnexTable, parse_annex
+from orchestration.ingest.check_record import find_check_record_header, units_in_check_record_sheet
 from orchestration.ingest.errors import Problem
 from orchestration.ingest.headers import ANNEX_REQUIRED, ANNEX_ROLES, find_header
 from orchestration.ingest.sheets import UnreadableFile, is_spreadsheet, read_grids
@@ -52,6 +56,14 @@ class Onboarding:
         self.added.setdefault(file, []).append(row)
 
 
+@dataclass
+class _Found:
+    """What the folder's spreadsheets hold: annex tables, and the units its check records name."""
+
+    tables: list[AnnexTable] = field(default_factory=list)
+    record_units: list[tuple[str, str]] = field(default_factory=list)  # (file, unit as written)
+
+
 def quarter_folder(landing_dir: Path, quarter: Quarter, county: str) -> Path:
     """The county's sub-folder of the quarter if there is one (province mode), else the quarter."""
     folder = landing_dir / quarter.key
@@ -67,10 +79,10 @@ def onboard(reference_dir: Path, landing_dir: Path, county: str, quarter: Quarte
             shutil.copyfile(REFERENCE_DIR / name, reference_dir / name)
             result.copied.append(name)
     files, _ = read_reference_files(reference_dir)  # missing files are created below
-    tables = _annex_tables(landing_dir, quarter_folder(landing_dir, quarter, county), result)
-    if not tables:
+    found = _read_folder(landing_dir, quarter_folder(landing_dir, quarter, county), result)
+    if not found.tables and not found.record_units:
         return result
-    _plan(files, county, quarter, tables, result)
+    _plan(files, county, quarter, found, result)
     for name, rows in result.added.items():
         _append(reference_dir / name, rows)
     for name in REFERENCE_COLUMNS:
@@ -79,8 +91,8 @@ def onboard(reference_dir: Path, landing_dir: Path, county: str, quarter: Quarte
     return result
 
 
-def _annex_tables(landing_dir: Path, folder: Path, result: Onboarding) -> list[AnnexTable]:
-    tables: list[AnnexTable] = []
+def _read_folder(landing_dir: Path, folder: Path, result: Onboarding) -> _Found:
+    found = _Found()
     paths = sorted(p for p in folder.iterdir() if is_spreadsheet(p)) if folder.is_dir() else []
     for path in paths:
         relative = path.relative_to(landing_dir).as_posix()
@@ -92,16 +104,23 @@ def _annex_tables(landing_dir: Path, folder: Path, result: Onboarding) -> list[A
         for grid in grids:
             header, _ = find_header(grid.rows, ANNEX_ROLES, ANNEX_REQUIRED)
             if header is not None:
-                tables.append(parse_annex(relative, grid, header, result.problems))
-    if not tables:
+                found.tables.append(parse_annex(relative, grid, header, result.problems))
+                continue
+            record_header = find_check_record_header(grid)
+            if record_header is not None:
+                names = units_in_check_record_sheet(grid, record_header)
+                found.record_units.extend((relative, name) for name in names)
+    if not found.tables and not found.record_units:
         result.problems.append(
             Problem(
                 str(folder),
-                "文件夹中没有找到附件表格（表头应包含“栏目”“公开数量”“责任单位”）。",
-                "no annex table found (a header needs 栏目, 公开数量 and 责任单位).",
+                "文件夹中没有找到附件表格或核查记录（附件表头应包含“栏目”“公开数量”“责任单位”，"
+                "核查记录表头应包含“单位”“栏目”“最后更新日期”）。",
+                "no annex table or check record found (an annex header needs 栏目, 公开数量 and "
+                "责任单位; a check record header needs 单位, 栏目 and 最后更新日期).",
             )
         )
-    return tables
+    return found
 
 
 def _numbered(
@@ -235,12 +254,12 @@ def _plan(
     files: ReferenceFiles,
     county: str,
     quarter: Quarter,
-    tables: list[AnnexTable],
+    found: _Found,
     result: Onboarding,
 ) -> None:
     planner = _Planner(files, county, result)
     planner.county_row()
-    for annex, table in _numbered(tables, county, planner.annexes):
+    for annex, table in _numbered(found.tables, county, planner.annexes):
         new_kinds: list[str] = []
         for line in table.lines:
             kind = planner.unit(line.unit_name_raw)
@@ -252,6 +271,7 @@ def _plan(
         if annex not in planner.annexes.values():
             subject = _declare_annex(county, quarter, annex, table, new_kinds, result)
             planner.annexes[subject] = annex
+    _plan_record_units(planner, found.record_units)
     if "columns.csv" in result.added:
         result.review.append(
             f"新栏目的主题（topic_group）记为“{DEFAULT_TOPIC_GROUP}”，更新周期按备注判断"
@@ -262,6 +282,44 @@ def _plan(
             "单位类别由名称猜测，通报中的简称（unit_short_name）与名称相同：请在 units.csv 中核对；"
             "单位的其他写法可在 unit_aliases.csv 中登记。"
         )
+
+
+def _plan_record_units(planner: _Planner, record_units: list[tuple[str, str]]) -> None:
+    """The units a check record names that no annex listed, registered like an annex's units.
+
+    A check record lists no annex, so a kind first seen in it goes to the annex declared for
+    that kind (its subject); else, when the county has annexes, to the last of them; a county
+    with no annex at all gets one annex per kind, as a table without a title would declare it.
+    Its columns are not catalogued: the catalogue (columns.csv) is the annexes' columns.
+    """
+    new_kinds: dict[str, str] = {}  # kind -> the record file its first unit came from
+    for file, written in record_units:
+        kind = planner.unit(written)
+        if kind is not None and kind not in planner.kinds:
+            new_kinds.setdefault(kind, file)
+    result = planner.result
+    has_annexes = bool(planner.annexes)  # declared before, or by this folder's tables
+    for kind, file in new_kinds.items():
+        if kind in planner.annexes:
+            planner.kind(planner.annexes[kind], kind)
+        elif has_annexes:
+            annex = max(planner.annexes.values())
+            planner.kind(annex, kind)
+            result.review.append(
+                f"单位类别“{kind}”只见于核查记录“{file}”，已暂归附件{annex}：请在 unit_kinds.csv 中"
+                "核对它由哪个附件列出。"
+            )
+        else:
+            annex = max(planner.annexes.values(), default=0) + 1
+            pattern = default_title_pattern(kind)
+            declared = {"county": planner.county, "annex": str(annex), "subject": kind}
+            result.add("annexes.csv", {**declared, "title_pattern": pattern})
+            planner.annexes[kind] = annex
+            planner.kind(annex, kind)
+            result.review.append(
+                f"附件{annex}由核查记录“{file}”中的{kind}单位推断（本季度没有附件表格）："
+                f"简称“{kind}”，标题模板“{pattern}”，请在 annexes.csv 中核对。"
+            )
 
 
 def _declare_annex(
