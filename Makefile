@@ -66,8 +66,12 @@ lint: install reference-link
 		../$(BIN)/sqlfluff lint models tests
 	cd expectations && ../$(BIN)/sqlfluff lint .
 
+# Whole test modules run side by side on every core (pytest-xdist): modules share module-scoped
+# warehouses, and dbt runs of different reference folders take turns on the seed path
+# (orchestration/transform/invocation.py reading_reference). TEST_WORKERS=0 runs one by one.
+TEST_WORKERS ?= auto
 test: $(DBT_MANIFEST) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # dbt docs with the lineage graph: open dbt_project/target/docs/static_index.html.
 docs: $(DBT_MANIFEST) reference-link

@@ -1,9 +1,14 @@
 -- Per unit: items published and columns held, summed from the raw rows beside the mart's figures.
--- A unit with no raw rows expects 0; a unit missing from the mart shows an empty 实际.
+-- A unit with no raw rows expects 0, or nothing when its county sent no annex (the mart leaves
+-- such a figure empty: not measured); a unit missing from the mart shows an empty 实际.
 with
 
 quarter_counties as (
     select county from checked_counties($quarter)
+),
+
+annex_counties as (
+    select county from annex_counties($quarter)
 ),
 
 units as (
@@ -56,9 +61,13 @@ compared as (
         unit_keys.county,
         unit_keys.unit_id,
         coalesce(units.unit_name, mart_units.unit_name, unit_keys.unit_id) as unit,
-        coalesce(raw_units.items, 0)::bigint as raw_items,
+        case
+            when annex_counties.county is not null then coalesce(raw_units.items, 0)
+        end::bigint as raw_items,
         mart_units.items_published::bigint as mart_items,
-        coalesce(raw_units.columns, 0)::bigint as raw_columns,
+        case
+            when annex_counties.county is not null then coalesce(raw_units.columns, 0)
+        end::bigint as raw_columns,
         mart_units.columns_responsible::bigint as mart_columns,
         units.display_order
     from unit_keys
@@ -74,6 +83,8 @@ compared as (
         on
             unit_keys.county = mart_units.county
             and unit_keys.unit_id = mart_units.unit_id
+    left join annex_counties
+        on unit_keys.county = annex_counties.county
 ),
 
 final as (

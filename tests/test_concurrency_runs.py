@@ -14,12 +14,15 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from orchestration.quarters import Quarter
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import connect
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
 from tests.limits import RUN_TIMEOUT, kill_group
+
+pytestmark = pytest.mark.slow
 
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 

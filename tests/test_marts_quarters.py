@@ -316,7 +316,7 @@ CONTRACT = {
         " reviewer_tier reviewer_list_position reviewer_reason tier tier_rank tier_source"
         " tier_position has_reviewer_assessment tiers_disagree reason"
         " items_published_previous_quarter items_change"
-        " columns_overdue columns_due_soon columns_empty"
+        " columns_overdue columns_due_soon columns_empty listed_in_notice"
     ),
     "column_quarter": (
         "county quarter annex annex_position row_number column_name column_name_raw item_count"

@@ -117,13 +117,12 @@ def _built_copy(settings: Settings, quarter: str) -> Path:
 
 
 def _dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess[str]:
-    """dbt on the test's warehouse, seeding from the test's reference folder."""
+    """dbt on the test's warehouse (the caller holds the seed path: `reading_reference`)."""
     env = {**os.environ, "DBT_PROFILES_DIR": str(profiles_dir(warehouse))}
-    with reading_reference(Settings.from_env().reference_dir):
-        return subprocess.run(
-            [DBT, *args, "--target-path", str(target)],
-            cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+    return subprocess.run(
+        [DBT, *args, "--target-path", str(target)],
+        cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
 def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
@@ -134,7 +133,8 @@ def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
     runs.mkdir(parents=True, exist_ok=True)
     csv_bytes = (settings.reference_dir / "units.csv").read_bytes()
     with tempfile.TemporaryDirectory(dir=runs) as target:
-        done = _dbt(["seed", "--select", "units"], building, Path(target))
+        with reading_reference(settings.reference_dir):
+            done = _dbt(["seed", "--select", "units"], building, Path(target))
         assert done.returncode == 0, done.stdout[-2000:]
         assert len(list(Path(target).rglob("units.csv"))) == 1
     assert (settings.reference_dir / "units.csv").read_bytes() == csv_bytes
@@ -145,15 +145,16 @@ def test_dbt_keeps_compiled_seeds_of_an_outside_reference_folder_in_its_target(
 def test_a_new_quarter_keeps_dbts_partial_parse(settings: Settings, tmp_path: Path) -> None:
     """The quarter comes from the warehouse, not from --vars: dbt re-parses nothing for it."""
     parses = []
-    for number, quarter in enumerate(("2020-Q2", "2020-Q3", "2020-Q3")):
-        building = _built_copy(settings, quarter)
-        profiles = profiles_dir(building)
-        target = tmp_path / f"target-{number}"
-        restore_parse(profiles, target)
-        done = _dbt(["parse"], building, target)
-        assert done.returncode == 0, done.stdout[-2000:]
-        keep_parse(profiles, target)
-        parses.append(json.loads((target / "perf_info.json").read_text(encoding="utf-8")))
+    with reading_reference(settings.reference_dir):  # the same seed files for all three
+        for number, quarter in enumerate(("2020-Q2", "2020-Q3", "2020-Q3")):
+            building = _built_copy(settings, quarter)
+            profiles = profiles_dir(building)
+            target = tmp_path / f"target-{number}"
+            restore_parse(profiles, target)
+            done = _dbt(["parse"], building, target)
+            assert done.returncode == 0, done.stdout[-2000:]
+            keep_parse(profiles, target)
+            parses.append(json.loads((target / "perf_info.json").read_text(encoding="utf-8")))
     assert parses[0]["parsed_path_count"] > 50 or not parses[0]["is_partial_parse_enabled"]
     for later in parses[1:]:
         assert later["is_partial_parse_enabled"] and later["parsed_path_count"] == 0
@@ -241,7 +242,8 @@ def test_a_build_without_a_quarter_in_the_warehouse_is_refused_in_both_languages
     building = settings.warehouse_path
     building.parent.mkdir(parents=True)
     duckdb.connect(str(building)).close()
-    done = _dbt(["compile", "--select", "quarter_summary"], building, tmp_path / "t")
+    with reading_reference(settings.reference_dir):
+        done = _dbt(["compile", "--select", "quarter_summary"], building, tmp_path / "t")
     assert done.returncode != 0
     assert "仓库中没有本次运行的季度" in done.stdout
     assert "holds no quarter for this build" in done.stdout

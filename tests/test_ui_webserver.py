@@ -39,6 +39,8 @@ from tests.factories.synthetic import SyntheticCounty, write_county_quarter
 from tests.limits import REQUEST_TIMEOUT, RUN_TIMEOUT, STOP_TIMEOUT
 from tests.limits import SERVER_START_TIMEOUT as START_TIMEOUT
 
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 REPOSITORY = {"repositoryLocationName": "gongkai", "repositoryName": "__repository__"}
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,5 +1,5 @@
 -- Every county-quarter the ingest has loaded, whether its annexes hold rows or only a 合计, or
--- the quarter holds only a check record.
+-- the quarter holds only a check record; and which of the two it holds (what it measures).
 with
 
 annex_rows as (
@@ -17,25 +17,31 @@ check_records as (
 loaded as (
     select
         county,
-        quarter
+        quarter,
+        'annex' as input
     from annex_rows
     union
     select
         county,
-        quarter
+        quarter,
+        'annex' as input
     from annex_totals
     union
     select
         county,
-        quarter
+        quarter,
+        'check_record' as input
     from check_records
 ),
 
 final as (
     select
         county,
-        quarter
+        quarter,
+        bool_or(input = 'annex') as has_annexes,
+        bool_or(input = 'check_record') as has_check_record
     from loaded
+    group by county, quarter
 )
 
 select * from final

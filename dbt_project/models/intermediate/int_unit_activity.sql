@@ -1,6 +1,8 @@
 -- What each registered unit published in each loaded county-quarter, and which due columns it
 -- left without an update, and (from the check record) how many of its columns are overdue, due
--- soon or empty. A unit with no annex row or check record row that quarter appears with zeros.
+-- soon or empty. A unit with no annex row or check record row that quarter appears with zeros;
+-- a metric whose input the county did not send (no annex, or no check record) is null, so no
+-- tier rule on it applies (a county checked from its record alone has not published 0 items).
 with
 
 county_quarters as (
@@ -51,13 +53,21 @@ final as (
         county_quarters.county,
         county_quarters.quarter,
         units.unit_id,
-        coalesce(unit_columns.items_published, 0) as items_published,
-        coalesce(unit_columns.columns_responsible, 0) as columns_responsible,
-        coalesce(unit_columns.columns_due, 0) as columns_due,
-        coalesce(unit_columns.due_columns_without_update, 0) as due_columns_without_update,
-        coalesce(unit_timeliness.columns_overdue, 0) as columns_overdue,
-        coalesce(unit_timeliness.columns_due_soon, 0) as columns_due_soon,
-        coalesce(unit_timeliness.columns_empty, 0) as columns_empty
+        {{ measured_by('county_quarters.has_annexes', 'unit_columns.items_published') }}
+            as items_published,
+        {{ measured_by('county_quarters.has_annexes', 'unit_columns.columns_responsible') }}
+            as columns_responsible,
+        {{ measured_by('county_quarters.has_annexes', 'unit_columns.columns_due') }}
+            as columns_due,
+        {{
+            measured_by('county_quarters.has_annexes', 'unit_columns.due_columns_without_update')
+        }} as due_columns_without_update,
+        {{ measured_by('county_quarters.has_check_record', 'unit_timeliness.columns_overdue') }}
+            as columns_overdue,
+        {{ measured_by('county_quarters.has_check_record', 'unit_timeliness.columns_due_soon') }}
+            as columns_due_soon,
+        {{ measured_by('county_quarters.has_check_record', 'unit_timeliness.columns_empty') }}
+            as columns_empty
     from county_quarters
     inner join units
         on county_quarters.county = units.county
