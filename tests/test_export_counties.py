@@ -43,6 +43,7 @@ def _unit(position: int, name: str, kind: str, tier: Tier, *, assessed: bool = T
         tier_rank=tier.tier_rank, tier_source="reviewer" if assessed else "rule",
         tier_position=position, has_reviewer_assessment=assessed, tiers_disagree=False,
         reason=None, items_published_previous_quarter=None, items_change=None,
+        listed_in_notice=assessed,
     )  # fmt: skip
 
 

@@ -358,6 +358,7 @@ def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built
             "rule_no_items_is_late",
             "rule_due_column_missed_is_partial",
             "rule_otherwise_is_good",
+            "a_metric_not_measured_applies_no_rule",
             "county_threshold_changes_the_rule_tier",
             "county_rule_overrides_the_default_with_the_same_rule_id",
             "reviewer_tier_overrides_the_rule_tier",

@@ -53,8 +53,8 @@ RAW_CHECKS = (
     QualityCheck(
         "units_covered", "unit_coverage", RAW_ANNEX_ROWS,
         (
-            RAW_ANNEX_TOTALS, _dbt("reference", "units"), _dbt("reference", "non_units"),
-            _dbt("reference", "unit_kinds"),
+            RAW_ANNEX_TOTALS, RAW_CHECK_RECORDS, _dbt("reference", "units"),
+            _dbt("reference", "non_units"), _dbt("reference", "unit_kinds"),
         ),
     ),
     QualityCheck(
