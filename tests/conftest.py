@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR, Settings
+from orchestration.settings import PROJECT_ROOT, Settings
+from tests.environment import copy_reference, set_pipeline_environment
 
 SAMPLE_QUARTER = "2020-Q1"
 SAMPLE_DIR = PROJECT_ROOT / "seeds" / "quarters" / SAMPLE_QUARTER
@@ -28,15 +29,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     reference CSVs under tmp_path (a test may edit its registry without touching seeds/)."""
     landing = tmp_path / "landing"
     landing.mkdir()
-    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
-    monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(reference))
-    dagster_home = tmp_path / "dagster_home"
-    dagster_home.mkdir()
-    monkeypatch.setenv("GONGKAI_LANDING_DIR", str(landing))
-    monkeypatch.setenv("GONGKAI_WAREHOUSE", str(tmp_path / "warehouse" / "gongkai.duckdb"))
-    monkeypatch.setenv("GONGKAI_EXPORTS_DIR", str(tmp_path / "exports"))
-    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
-    monkeypatch.delenv("GONGKAI_COUNTY", raising=False)
+    reference = copy_reference(tmp_path)
+    set_pipeline_environment(monkeypatch, tmp_path, landing=landing, reference=reference)
     return Settings.from_env()
 
 

@@ -6,22 +6,13 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from orchestration.export.assets import notice_workbook
+from orchestration.definitions import QUARTER_ASSETS
 from orchestration.ingest.assets import raw_quarter
 from orchestration.publish import published_quarter
 from orchestration.quality.checks import quality_checks
 from orchestration.resources import WarehouseRun
 from orchestration.transform.assets import all_quarter_views, quarter_marts, reference_data
 
-# Everything `make run` materialises, in the code location's order.
-QUARTER_ASSETS: tuple[dg.AssetsDefinition, ...] = (
-    raw_quarter,
-    reference_data,
-    all_quarter_views,
-    quarter_marts,
-    notice_workbook,
-    published_quarter,
-)
 # What builds the marts and publishes them, without the GX gate or the export.
 BUILD_ASSETS = (
     raw_quarter,

@@ -18,7 +18,8 @@ from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
 from orchestration.quarters import Quarter
 from orchestration.reference.onboarding import onboard
-from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR, Settings
+from orchestration.settings import PROJECT_ROOT, Settings
+from tests.environment import copy_reference, set_pipeline_environment
 from tests.factories import notice_2020q1 as notice
 from tests.factories.county_shapes import (
     THREE_ANNEX_COUNTY,
@@ -55,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     from tests.pipeline import materialize_quarter
 
     root = tmp_path_factory.mktemp("shapes")
-    reference = shutil.copytree(REFERENCE_DIR, root / "reference")
+    reference = copy_reference(root)
     landing = root / "landing"
     shutil.copytree(PROJECT_ROOT / "seeds" / "quarters" / Q1.key, landing / Q1.key)
     write_township_quarter(landing / Q2.key, Q2, TOWNSHIP_ROWS)
@@ -64,11 +65,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     onboard(reference, landing, TOWNSHIP_COUNTY, Q2)
     onboard(reference, landing, THREE_ANNEX_COUNTY, Q3)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GONGKAI_REFERENCE_DIR", str(reference))
-        env.setenv("GONGKAI_LANDING_DIR", str(landing))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse" / "gongkai.duckdb"))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root))
+        set_pipeline_environment(env, root, landing=landing, reference=reference)
         settings = Settings.from_env()
 
         def run(quarter: Quarter, county: str) -> Snapshot:

@@ -22,9 +22,10 @@ import pytest
 from orchestration.ingest.load import ingest_quarter
 from orchestration.publication import RunFiles, start_build
 from orchestration.quarters import Quarter
-from orchestration.settings import DBT_PROJECT_DIR, REFERENCE_DIR, Settings
+from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.transform.invocation import profiles_dir, reading_reference
 from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
+from tests.environment import copy_reference, set_pipeline_environment
 
 DBT = Path(sys.executable).parent / "dbt"
 FALLBACK_TEST = "assert_every_county_has_a_fallback_rule"
@@ -63,15 +64,10 @@ class Builds:
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     """The sample quarter ingested, then built with every test; then with a broken rules seed."""
     root = tmp_path_factory.mktemp("dbt_project")
-    reference = shutil.copytree(REFERENCE_DIR, root / "reference")
+    reference = copy_reference(root)
     shutil.copytree(SAMPLE_DIR, root / "landing" / SAMPLE_QUARTER)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GONGKAI_LANDING_DIR", str(root / "landing"))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse.duckdb"))
-        env.setenv("GONGKAI_REFERENCE_DIR", str(reference))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root))
-        env.delenv("GONGKAI_COUNTY", raising=False)
+        set_pipeline_environment(env, root, reference=reference)
         settings = Settings.from_env()
         # the quarter's warehouse copy, as a run makes it: stamped with its quarter, then ingested
         files = RunFiles(settings.warehouse_path, settings.exports_dir)

@@ -236,7 +236,8 @@ def test_an_onboarded_township_county_exports_from_a_real_run(
     from orchestration.export.files import export_quarter
     from orchestration.export.template import TEMPLATES_FOLDER
     from orchestration.reference.onboarding import onboard
-    from orchestration.settings import REFERENCE_DIR, Settings
+    from orchestration.settings import Settings
+    from tests.environment import copy_reference, set_pipeline_environment
     from tests.factories.county_shapes import (
         TOWNSHIP_COUNTY,
         TOWNSHIP_ROWS,
@@ -246,17 +247,12 @@ def test_an_onboarded_township_county_exports_from_a_real_run(
     from tests.pipeline import materialize_quarter
 
     quarter = Quarter(2020, 2)
-    reference = shutil.copytree(REFERENCE_DIR, tmp_path / "reference")
+    reference = copy_reference(tmp_path)
     landing = tmp_path / "landing"
     write_township_quarter(landing / quarter.key, quarter, TOWNSHIP_ROWS)
     onboard(reference, landing, TOWNSHIP_COUNTY, quarter)
-    for name, value in {
-        "GONGKAI_REFERENCE_DIR": reference, "GONGKAI_LANDING_DIR": landing,
-        "GONGKAI_WAREHOUSE": tmp_path / "warehouse" / "gongkai.duckdb",
-        "GONGKAI_EXPORTS_DIR": tmp_path / "exports", "DAGSTER_HOME": tmp_path,
-        "GONGKAI_COUNTY": TOWNSHIP_COUNTY,
-    }.items():  # fmt: skip
-        monkeypatch.setenv(name, str(value))
+    set_pipeline_environment(monkeypatch, tmp_path, landing=landing, reference=reference)
+    monkeypatch.setenv("GONGKAI_COUNTY", TOWNSHIP_COUNTY)
     settings = Settings.from_env()
     with dg.instance_for_test() as instance:
         # the whole run, GX gate included, as `make run` does it for the new county

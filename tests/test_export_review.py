@@ -154,7 +154,7 @@ def test_another_sheet_can_be_added_in_the_same_style(tmp_path: Path) -> None:
     writer = SheetWriter(workbook.create_sheet("栏目时效"), Styles(BODY_SIZE), width=2)
     header = writer.table_row(["栏目", "最近更新"], header=True)
     writer.table_row(["人事任免", "2020-03-01"])
-    writer.finish(header_row=header, title_rows=f"{header}:{header}", filter_header=True)
+    writer.finish(title_row=header, header_row=header, filter_header=True)
     workbook.save(tmp_path / "review.xlsx")
 
     reread = load_workbook(tmp_path / "review.xlsx")

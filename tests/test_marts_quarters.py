@@ -19,6 +19,7 @@ import pytest
 
 from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import connect
+from tests.environment import set_pipeline_environment
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import DEFAULT_HEADERS, AnnexRow, Layout, write_annex_xlsx
 from tests.marts import Snapshot, marts_snapshot
@@ -74,11 +75,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
     root = tmp_path_factory.mktemp("marts")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GONGKAI_LANDING_DIR", str(root / "landing"))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse" / "gongkai.duckdb"))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root))
-        env.delenv("GONGKAI_COUNTY", raising=False)
+        set_pipeline_environment(env, root)
         settings = Settings.from_env()
         shutil.copytree(
             PROJECT_ROOT / "seeds" / "quarters" / "2020-Q1", settings.landing_dir / "2020-Q1"

@@ -25,6 +25,7 @@ from orchestration.settings import Settings
 from orchestration.transform.assets import reference_data
 from orchestration.warehouse import connect, ensure_raw_schema
 from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
+from tests.environment import set_pipeline_environment
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import AnnexRow, write_annex_xlsx
 from tests.factories.sample_quarter import ANNEX1_FILE
@@ -117,12 +118,7 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanRun]:
     root = tmp_path_factory.mktemp("clean")
     with pytest.MonkeyPatch.context() as env:
         shutil.copytree(SAMPLE_DIR, root / "landing" / SAMPLE_QUARTER)
-        (root / "dagster_home").mkdir()
-        env.setenv("GONGKAI_LANDING_DIR", str(root / "landing"))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse.duckdb"))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        env.delenv("GONGKAI_COUNTY", raising=False)
+        set_pipeline_environment(env, root)
         instance = dg.DagsterInstance.ephemeral()
         yield CleanRun(materialize(instance=instance), Settings.from_env(), instance)
 

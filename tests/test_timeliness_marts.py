@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR, Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 from orchestration.warehouse import connect
+from tests.environment import copy_reference, set_pipeline_environment
 from tests.factories import timeliness_county as synthetic
 from tests.factories.check_records import CheckRow, write_check_record_xlsx
 
@@ -54,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     from tests.pipeline import BUILD_ASSETS, materialize_quarter
 
     root = tmp_path_factory.mktemp("timeliness")
-    reference = Path(shutil.copytree(REFERENCE_DIR, root / "reference"))
+    reference = copy_reference(root)
     synthetic.register(reference)
     landing = root / "landing"
     shutil.copytree(PROJECT_ROOT / "seeds" / "quarters" / SAMPLE, landing / SAMPLE / CHONGXIN)
@@ -69,12 +70,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         synthetic.check_rows(reference),
     )
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GONGKAI_LANDING_DIR", str(landing))
-        env.setenv("GONGKAI_REFERENCE_DIR", str(reference))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse" / "gongkai.duckdb"))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root))
-        env.delenv("GONGKAI_COUNTY", raising=False)
+        set_pipeline_environment(env, root, landing=landing, reference=reference)
         succeeded, check_dates = {}, {}
         with dg.instance_for_test() as instance:
             for quarter in (SAMPLE, "2023-Q2", "2023-Q3", "2023-Q4"):

@@ -5,10 +5,8 @@ A quarter holding neither annexes nor a check record is refused, saying why.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import dagster as dg
 import docx
@@ -18,8 +16,9 @@ from openpyxl import load_workbook
 from orchestration.export.timeliness_sheet import LISTED_STATUSES, SHEET_TITLE
 from orchestration.publish import PUBLISHED_QUARTER
 from orchestration.quality.checks import ALL_CHECKS
-from orchestration.settings import REFERENCE_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.warehouse import connect
+from tests.environment import copy_reference, set_pipeline_environment
 from tests.factories import timeliness_county as synthetic
 from tests.factories.annex_workbooks import write_assessment_xlsx
 from tests.factories.check_records import write_check_record_xlsx
@@ -41,7 +40,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     from tests.pipeline import materialize_quarter
 
     root = tmp_path_factory.mktemp("record_only")
-    reference = Path(shutil.copytree(REFERENCE_DIR, root / "reference"))
+    reference = copy_reference(root)
     synthetic.register(reference)
     landing = root / "landing"
     folder = landing / QUARTER / synthetic.COUNTY
@@ -52,12 +51,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
     write_assessment_xlsx(folder / "核查意见.xlsx", "核查意见", tiers)
     (landing / EMPTY_QUARTER / synthetic.COUNTY).mkdir(parents=True)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("GONGKAI_LANDING_DIR", str(landing))
-        env.setenv("GONGKAI_REFERENCE_DIR", str(reference))
-        env.setenv("GONGKAI_WAREHOUSE", str(root / "warehouse" / "gongkai.duckdb"))
-        env.setenv("GONGKAI_EXPORTS_DIR", str(root / "exports"))
-        env.setenv("DAGSTER_HOME", str(root))
-        env.delenv("GONGKAI_COUNTY", raising=False)
+        set_pipeline_environment(env, root, landing=landing, reference=reference)
         with dg.instance_for_test() as instance:
             record_only = materialize_quarter(QUARTER, instance=instance)
             empty = materialize_quarter(EMPTY_QUARTER, instance=instance)

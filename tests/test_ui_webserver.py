@@ -16,7 +16,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,25 +31,20 @@ import pytest
 from orchestration.automation.landing import LandingCursor
 from orchestration.quarters import Quarter
 from orchestration.run_claim import lock_path, read_holder
-from orchestration.settings import PROJECT_ROOT, REFERENCE_DIR
+from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import connect
 from tests.conftest import SAMPLE_DIR
+from tests.environment import copy_reference, pipeline_environment
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
 from tests.limits import REQUEST_TIMEOUT, RUN_TIMEOUT, STOP_TIMEOUT
 from tests.limits import SERVER_START_TIMEOUT as START_TIMEOUT
+from tests.webserver import REPOSITORY, free_port, launch_quarter
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-REPOSITORY = {"repositoryLocationName": "gongkai", "repositoryName": "__repository__"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _session_processes(session: int) -> list[int]:
@@ -156,24 +150,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             Quarter.parse(quarter),
             random.Random(seed),
         )
-    reference = shutil.copytree(REFERENCE_DIR, root / "reference")
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    reference = copy_reference(root)
     env = {
         **os.environ,
-        "DAGSTER_HOME": str(home),
-        "GONGKAI_LANDING_DIR": str(landing),
-        "GONGKAI_WAREHOUSE": str(root / "warehouse" / "gongkai.duckdb"),
-        "GONGKAI_EXPORTS_DIR": str(root / "exports"),
-        "GONGKAI_REFERENCE_DIR": str(reference),
+        **pipeline_environment(root, landing=landing, reference=reference),
         # as `make ui` has it: dagster dev re-parses the dbt project and calls `dbt` from PATH
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "GONGKAI_SENSOR_SETTLE_SECONDS": "0",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
     }
-    port = _free_port()
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", env["DAGSTER_HOME"])
+    port = free_port()
     command = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1"]
     with (root / "dagster-dev.log").open("wb") as log:
         process = subprocess.Popen(
@@ -229,18 +217,7 @@ def _raw_rows(server: Server, quarter: str) -> list[tuple[Any, ...]]:
 @pytest.fixture(scope="module")
 def first_quarter_run(server: Server) -> str:
     """2020-Q1 launched from the UI's API as the Materialize button does: the job, one partition."""
-    launched = server.graphql(
-        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
-        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
-        {
-            "params": {
-                "selector": {**REPOSITORY, "jobName": "quarter_job"},
-                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2020-Q1"}]},
-            }
-        },
-    )["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
+    run_id = _launch_quarter(server, "2020-Q1")
     assert _wait_for_runs(server, [run_id]) == {run_id: "SUCCESS"}, server.log_tail()
     return run_id
 
@@ -408,16 +385,7 @@ def test_sensor_switched_on_in_the_ui_rebuilds_nothing_already_ingested(
 
 
 def _launch_quarter(server: Server, quarter: str) -> str:
-    launched = server.graphql(
-        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
-        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
-        {
-            "params": {
-                "selector": {**REPOSITORY, "jobName": "quarter_job"},
-                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": quarter}]},
-            }
-        },
-    )["launchRun"]
+    launched = launch_quarter(server.graphql, quarter)
     assert launched["__typename"] == "LaunchRunSuccess", launched
     return str(launched["run"]["runId"])
 

@@ -38,7 +38,7 @@ def _write_annex(
         [TOTAL_LABEL, None, annex.declared_total, None, None], centered_columns=CENTERED_COLUMNS
     )
     sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=2)
-    writer.finish(header_row=header_row, title_rows=f"{title_row}:{header_row}")
+    writer.finish(title_row=title_row, header_row=header_row)
     return len(lines)
 
 

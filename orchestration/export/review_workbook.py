@@ -73,12 +73,7 @@ def _write_tiers(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) 
             centered_columns=(1, 4, 5, 6),
             flagged=flag is not None,
         )  # fmt: skip
-    writer.finish(
-        header_row=header_row,
-        title_rows=f"{title_row}:{header_row}",
-        landscape=True,
-        filter_header=True,
-    )
+    writer.finish(title_row=title_row, header_row=header_row, landscape=True, filter_header=True)
     return len(notice.units)
 
 
@@ -141,7 +136,7 @@ def _write_summary(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice
     ):
         writer.blank()
         _category_rows(writer, title, notice.categories_of(category_type), with_previous)
-    writer.finish(header_row=header_row, title_rows=f"{title_row}:{header_row}")
+    writer.finish(title_row=title_row, header_row=header_row)
     return len(notice.categories)
 
 
@@ -171,12 +166,7 @@ def _write_comparison(sheet: Worksheet, styles: Styles, notice: CountyQuarterNot
             centered_columns=(2, 3, 4, 5),
             flagged=_unit_flag(unit) is not None,
         )  # fmt: skip
-    writer.finish(
-        header_row=header_row,
-        title_rows=f"{title_row}:{header_row}",
-        landscape=True,
-        filter_header=True,
-    )
+    writer.finish(title_row=title_row, header_row=header_row, landscape=True, filter_header=True)
     return len(units)
 
 

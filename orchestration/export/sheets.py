@@ -186,12 +186,13 @@ class SheetWriter:
     def finish(
         self,
         *,
+        title_row: int,
         header_row: int,
-        title_rows: str,
         landscape: bool = False,
         filter_header: bool = False,
     ) -> None:
-        """Freeze the header, size the columns to the page and set the sheet up for printing."""
+        """Freeze the header, size the columns to the page and set the sheet up for printing, the
+        rows from the title to the header atop every page."""
         from openpyxl.utils import get_column_letter
 
         orientation = "landscape" if landscape else "portrait"
@@ -208,7 +209,7 @@ class SheetWriter:
         if filter_header:
             self.sheet.auto_filter.ref = f"A{header_row}:{last}"
         self.sheet.print_area = f"A1:{last}"
-        self.sheet.print_title_rows = title_rows
+        self.sheet.print_title_rows = f"{title_row}:{header_row}"
         setup = self.sheet.page_setup
         setup.paperSize = self.sheet.PAPERSIZE_A4
         setup.orientation = orientation

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from orchestration.ingest.errors import Problem
-from orchestration.ingest.headers import Header
+from orchestration.ingest.headers import Header, filled_rows
 from orchestration.ingest.hidden import hidden_content
 from orchestration.ingest.limits import cell_name
 from orchestration.ingest.sheets import Grid
-from orchestration.ingest.text import as_written, excel_error, is_blank, normalise
+from orchestration.ingest.text import as_written, excel_error, normalise
 
 _ROLE_ZH = {"unit_name": "单位", "reviewer_tier": "分档"}
 
@@ -38,15 +38,7 @@ def parse_assessment(
 ) -> list[AssessmentLine]:
     """The sheet's lines; `tiers` are the county's tier labels (tier_rules.csv), best first."""
     lines = []
-    for row in range(header.row + 1, len(grid.rows)):
-        cells = grid.rows[row]
-
-        def cell(role: str, cells: list[object] = cells) -> object:
-            column = header.columns.get(role)
-            return cells[column] if column is not None and column < len(cells) else None
-
-        if all(is_blank(v) for v in cells):
-            continue
+    for row, cell in filled_rows(grid, header):
         errors = [
             (role, code)
             for role in ("unit_name", "reviewer_tier")

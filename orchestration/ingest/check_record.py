@@ -23,7 +23,7 @@ from orchestration.ingest.dates import (
     parse_date,
 )
 from orchestration.ingest.errors import Problem
-from orchestration.ingest.headers import Header, find_header
+from orchestration.ingest.headers import Header, filled_rows, find_header
 from orchestration.ingest.sheets import Grid, read_grids
 from orchestration.ingest.text import as_written, is_blank, normalise
 from orchestration.quarters import Quarter
@@ -106,15 +106,7 @@ def parse_check_record(
     above = _sheet_check_date(file, grid, header, problems)
     sheet_date = CheckDate(above, FROM_SHEET) if above is not None else None
     lines = []
-    for row in range(header.row + 1, len(grid.rows)):
-        cells = grid.rows[row]
-
-        def cell(role: str, cells: list[object] = cells) -> object:
-            column = header.columns.get(role)
-            return cells[column] if column is not None and column < len(cells) else None
-
-        if all(is_blank(v) for v in cells):
-            continue
+    for row, cell in filled_rows(grid, header):
         unit_raw, column_raw = as_written(cell("unit_name")), as_written(cell("column_name"))
         place = (file, grid.sheet, row + 1)
         if not unit_raw or not column_raw:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from orchestration.ingest.text import normalise
+from orchestration.ingest.sheets import Grid
+from orchestration.ingest.text import is_blank, normalise
 from orchestration.quarters import Quarter, quarter_of_chinese_word
 
 HEADER_SCAN_ROWS = 30
@@ -38,6 +40,21 @@ class Header:
     # Every count-like column (0-based column, label as written): when a table has several
     # (上季度公开数量 beside 一季度公开数量), `choose_count_column` tells the quarter's.
     count_columns: tuple[tuple[int, str], ...] = ()
+
+
+def filled_rows(grid: Grid, header: Header) -> Iterator[tuple[int, Callable[[str], object]]]:
+    """The rows below the header that hold anything: each one's 0-based index, and its cell of a
+    role (None where the table has no such column or the row stops short of it)."""
+    for row in range(header.row + 1, len(grid.rows)):
+        cells = grid.rows[row]
+        if all(is_blank(v) for v in cells):
+            continue
+
+        def cell(role: str, cells: list[object] = cells) -> object:
+            column = header.columns.get(role)
+            return cells[column] if column is not None and column < len(cells) else None
+
+        yield row, cell
 
 
 def _roles_of(cells: list[object], roles: dict[str, re.Pattern[str]]) -> Header | None:

@@ -56,6 +56,16 @@ class _Source:
     relative: str
     sha256: str
 
+    def provenance(self, sheet: str, row: int | None) -> dict[str, object]:
+        """The columns every raw row ends with: the file (path and hash), sheet and row it came
+        from."""
+        return {
+            "source_file": self.relative,
+            "source_sha256": self.sha256,
+            "source_sheet": sheet,
+            "source_row": row,
+        }
+
 
 @dataclass
 class _Found:
@@ -383,10 +393,7 @@ def _annex_rows(
                 "title": table.title,
                 "count_header": table.count_header,
                 "declared_total": table.declared_total,
-                "source_file": source.relative,
-                "source_sha256": source.sha256,
-                "source_sheet": table.sheet,
-                "source_row": table.total_row,
+                **source.provenance(table.sheet, table.total_row),
             }
         )
         for line, resolution in resolved:
@@ -415,10 +422,7 @@ def _annex_rows(
                     "unit_name": resolution.unit_name,
                     "unit_id": resolution.unit_id,
                     "note": line.note,
-                    "source_file": source.relative,
-                    "source_sha256": source.sha256,
-                    "source_sheet": table.sheet,
-                    "source_row": line.source_row,
+                    **source.provenance(table.sheet, line.source_row),
                 }
             )
     if undetermined or found.unusable:
@@ -479,10 +483,7 @@ def _assessment_rows(
                 "reviewer_tier": line.reviewer_tier,
                 "list_position": positions[line.reviewer_tier],
                 "reason": line.reason,
-                "source_file": source.relative,
-                "source_sha256": source.sha256,
-                "source_sheet": sheet,
-                "source_row": line.source_row,
+                **source.provenance(sheet, line.source_row),
             }
         )
 
@@ -544,9 +545,6 @@ def _check_record_rows(
                 "note": line.note,
                 "check_date": line.check_date.value,
                 "check_date_source": line.check_date.source,
-                "source_file": source.relative,
-                "source_sha256": source.sha256,
-                "source_sheet": sheet,
-                "source_row": line.source_row,
+                **source.provenance(sheet, line.source_row),
             }
         )

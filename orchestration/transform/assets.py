@@ -15,7 +15,7 @@ built from the same inputs, dbt is not started for them at all.
 
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
@@ -123,6 +123,19 @@ def _in_dependency_order(context: dg.AssetExecutionContext) -> list[dg.AssetKey]
     return list(order.static_order())
 
 
+def _gongkai_dbt_assets(name: str, select: str, **options: Any) -> Callable[..., Any]:
+    """@dbt_assets over the gongkai project's manifest, with its translator: `name` builds the
+    models of `select` (and `options`: exclude, partitions_def)."""
+    return dbt_assets(
+        manifest=gongkai_dbt_project.manifest_path,
+        project=gongkai_dbt_project,
+        select=select,
+        name=name,
+        dagster_dbt_translator=GongkaiDbtTranslator(),
+        **options,
+    )
+
+
 def _build_unless_unchanged(
     context: dg.AssetExecutionContext, warehouse: WarehouseRun, name: str
 ) -> Iterator[Any]:
@@ -145,13 +158,7 @@ def _build_unless_unchanged(
     warehouse.record_fingerprint(name, fingerprint)
 
 
-@dbt_assets(
-    manifest=gongkai_dbt_project.manifest_path,
-    project=gongkai_dbt_project,
-    select=REFERENCE_SELECTION,
-    name="reference_data",
-    dagster_dbt_translator=GongkaiDbtTranslator(),
-)
+@_gongkai_dbt_assets("reference_data", REFERENCE_SELECTION)
 def reference_data(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
     """The reference seeds and the models built from them alone, once the reference files have
     passed their checks (a problem is named by file and row before dbt sees the file)."""
@@ -166,27 +173,13 @@ def reference_data(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -
     yield from _build_unless_unchanged(context, warehouse, "reference_data")
 
 
-@dbt_assets(
-    manifest=gongkai_dbt_project.manifest_path,
-    project=gongkai_dbt_project,
-    select=VIEWS_SELECTION,
-    exclude=f"tag:{REFERENCE_TAG}",
-    name="all_quarter_views",
-    dagster_dbt_translator=GongkaiDbtTranslator(),
-)
+@_gongkai_dbt_assets("all_quarter_views", VIEWS_SELECTION, exclude=f"tag:{REFERENCE_TAG}")
 def all_quarter_views(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
     """The staging and intermediate views over every quarter's raw rows."""
     yield from _build_unless_unchanged(context, warehouse, "all_quarter_views")
 
 
-@dbt_assets(
-    manifest=gongkai_dbt_project.manifest_path,
-    project=gongkai_dbt_project,
-    select=QUARTER_SELECTION,
-    name="quarter_marts",
-    dagster_dbt_translator=GongkaiDbtTranslator(),
-    partitions_def=quarterly_partitions,
-)
+@_gongkai_dbt_assets("quarter_marts", QUARTER_SELECTION, partitions_def=quarterly_partitions)
 def quarter_marts(context: dg.AssetExecutionContext, warehouse: WarehouseRun) -> Iterator[Any]:
     """The quarter's rows of every mart (the quarter comes from main.build_context)."""
     yield from _build(context, warehouse)

@@ -39,6 +39,7 @@ from pathlib import Path
 from orchestration.quarters import Quarter, quarter_range
 from orchestration.settings import PROJECT_ROOT
 from tests.benchmarks.timeline import run_timeline
+from tests.environment import pipeline_environment
 
 RESULTS_DIR = PROJECT_ROOT / "bench-results"
 SAMPLE = PROJECT_ROOT / "seeds" / "quarters" / "2020-Q1"
@@ -80,17 +81,11 @@ def deployment_env(work: Path, reference: Path | None, landing: Path) -> dict[st
     """A deployment of its own under `work`: warehouse, exports and Dagster instance."""
     env = {
         **os.environ,
-        "GONGKAI_LANDING_DIR": str(landing),
-        "GONGKAI_WAREHOUSE": str(work / "warehouse.duckdb"),
-        "GONGKAI_EXPORTS_DIR": str(work / "exports"),
-        "DAGSTER_HOME": str(work / "dagster_home"),
+        **pipeline_environment(work, landing=landing, reference=reference),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
     }
-    if reference is not None:
-        env["GONGKAI_REFERENCE_DIR"] = str(reference)
-    (work / "dagster_home").mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", work / "dagster_home")
+    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", env["DAGSTER_HOME"])
     return env
 
 

@@ -11,11 +11,11 @@ worker, the worker runs the steps. The stages come from the run's events (timeli
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,17 +35,11 @@ from tests.benchmarks.run_benchmark import (
     write_first_quarter,
 )
 from tests.benchmarks.timeline import run_timeline
+from tests.webserver import free_port, launch_quarter
 
 BIN = Path(sys.executable).parent
-REPOSITORY = {"repositoryLocationName": "gongkai", "repositoryName": "__repository__"}
 LOAD_TIMEOUT = 600.0
 RUN_TIMEOUT = 900.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -63,7 +57,7 @@ def _graphql(url: str, query: str, variables: dict[str, Any] | None = None) -> d
 @contextmanager
 def ui(env: dict[str, str], log: Path) -> Iterator[str]:
     """`make ui`'s `dagster dev`, loaded; yields its URL and stops its whole session."""
-    port = _free_port()
+    port = free_port()
     command = [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1"]
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -102,17 +96,7 @@ def _loaded(url: str) -> bool:
 def launch_and_wait(url: str, quarter: str) -> tuple[str, float, float]:
     """Launch the quarter as the Materialize button does; (status, launched at, finished at)."""
     launched_at = time.time()
-    launched = _graphql(
-        url,
-        "mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {"
-        " __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
-        {
-            "params": {
-                "selector": {**REPOSITORY, "jobName": "quarter_job"},
-                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": quarter}]},
-            }
-        },
-    )["launchRun"]
+    launched = launch_quarter(functools.partial(_graphql, url), quarter)
     if launched["__typename"] != "LaunchRunSuccess":
         raise RuntimeError(launched)
     run_id = launched["run"]["runId"]

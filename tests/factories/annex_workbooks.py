@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 HEADER_KEYS = ("row_number", "column_name", "item_count", "unit_name", "note")
 DEFAULT_HEADERS = {
@@ -243,7 +244,7 @@ def write_xlsx_with_long_text(
     for row_index, values in enumerate(grid):
         cells = []
         for column_index, value in enumerate(values):
-            ref = f"{_letters(column_index)}{row_index + 1}"
+            ref = f"{get_column_letter(column_index + 1)}{row_index + 1}"
             if (row_index, column_index) == cell:
                 cells.append(f'<c r="{ref}" t="s"><v>{long_index}</v></c>')
             elif isinstance(value, str) and value:
@@ -302,15 +303,6 @@ def write_xlsx_with_long_text(
             shared.write(b"x" * (characters % len(piece)))
             shared.write(b"</t></si></sst>")
     return path
-
-
-def _letters(column: int) -> str:
-    letters = ""
-    number = column + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 _ODS_NAMESPACES = (
