@@ -1,5 +1,6 @@
 -- Every registered unit of the quarter's counties beside its rows in marts.unit_quarter, and
--- whether each tier it got is one of the labels its county's tier rules define (intermediate.int_tiers).
+-- whether each tier it got is one of the labels its county's tier rules define
+-- (intermediate.int_tiers).
 with
 
 quarter_counties as (

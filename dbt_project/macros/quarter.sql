@@ -28,3 +28,16 @@
 {% macro previous_quarter_key() -%}
     {{ return(build_context('previous_quarter')) }}
 {%- endmacro %}
+
+{#- An import CTE's body in a mart: one model's rows of the run's quarter, so every mart scopes
+    itself to its quarter the same way (one partition of an incremental mart). -#}
+{% macro rows_of_quarter(model) -%}
+    select * from {{ ref(model) }}
+    where quarter = '{{ quarter_key() }}'
+{%- endmacro %}
+
+{#- The same for the quarter before the run's (the change columns). -#}
+{% macro rows_of_previous_quarter(model) -%}
+    select * from {{ ref(model) }}
+    where quarter = '{{ previous_quarter_key() }}'
+{%- endmacro %}

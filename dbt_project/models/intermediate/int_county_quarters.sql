@@ -18,19 +18,19 @@ loaded as (
     select
         county,
         quarter,
-        'annex' as input
+        'annex' as loaded_from
     from annex_rows
     union
     select
         county,
         quarter,
-        'annex' as input
+        'annex' as loaded_from
     from annex_totals
     union
     select
         county,
         quarter,
-        'check_record' as input
+        'check_record' as loaded_from
     from check_records
 ),
 
@@ -38,8 +38,8 @@ final as (
     select
         county,
         quarter,
-        bool_or(input = 'annex') as has_annexes,
-        bool_or(input = 'check_record') as has_check_record
+        bool_or(loaded_from = 'annex') as has_annexes,
+        bool_or(loaded_from = 'check_record') as has_check_record
     from loaded
     group by county, quarter
 )

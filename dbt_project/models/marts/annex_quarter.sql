@@ -4,8 +4,7 @@
 with
 
 county_quarters as (
-    select * from {{ ref('int_county_quarters') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_county_quarters') }}
 ),
 
 annexes as (
@@ -17,13 +16,11 @@ unit_kinds as (
 ),
 
 annex_totals as (
-    select * from {{ ref('stg_annex_totals') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('stg_annex_totals') }}
 ),
 
 annex_rows as (
-    select * from {{ ref('stg_annex_rows') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('stg_annex_rows') }}
 ),
 
 kinds_wording as (

@@ -2,13 +2,11 @@
 with
 
 category_totals as (
-    select * from {{ ref('int_category_totals') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_category_totals') }}
 ),
 
 previous_totals as (
-    select * from {{ ref('int_category_totals') }}
-    where quarter = '{{ previous_quarter_key() }}'
+    {{ rows_of_previous_quarter('int_category_totals') }}
 ),
 
 final as (

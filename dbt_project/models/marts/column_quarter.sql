@@ -2,8 +2,7 @@
 with
 
 annex_columns as (
-    select * from {{ ref('int_annex_columns') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_annex_columns') }}
 ),
 
 final as (

@@ -2,8 +2,7 @@
 with
 
 column_timeliness as (
-    select * from {{ ref('int_column_timeliness') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_column_timeliness') }}
 ),
 
 final as (

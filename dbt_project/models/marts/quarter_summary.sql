@@ -2,8 +2,7 @@
 with
 
 county_quarters as (
-    select * from {{ ref('int_county_quarters') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_county_quarters') }}
 ),
 
 annex_columns as (
@@ -12,18 +11,15 @@ annex_columns as (
 ),
 
 previous_county_quarters as (
-    select * from {{ ref('int_county_quarters') }}
-    where quarter = '{{ previous_quarter_key() }}'
+    {{ rows_of_previous_quarter('int_county_quarters') }}
 ),
 
 annex_quarters as (
-    select * from {{ ref('annex_quarter') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('annex_quarter') }}
 ),
 
 unit_tiers as (
-    select * from {{ ref('int_unit_tiers') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_unit_tiers') }}
 ),
 
 item_totals as (

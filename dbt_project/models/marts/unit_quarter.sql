@@ -2,13 +2,11 @@
 with
 
 unit_tiers as (
-    select * from {{ ref('int_unit_tiers') }}
-    where quarter = '{{ quarter_key() }}'
+    {{ rows_of_quarter('int_unit_tiers') }}
 ),
 
 previous_activity as (
-    select * from {{ ref('int_unit_activity') }}
-    where quarter = '{{ previous_quarter_key() }}'
+    {{ rows_of_previous_quarter('int_unit_activity') }}
 ),
 
 final as (
