@@ -338,13 +338,16 @@ def test_marts_have_the_contracts_columns_in_order(built: Built) -> None:
         assert list(built.q1[mart][0]) == columns.split(), mart
 
 
-def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(built: Built) -> None:
+def test_dbt_unit_tests_pass_for_every_tier_rule_and_the_reviewer_override(
+    built: Built, tmp_path: Path
+) -> None:
     from orchestration.transform.assets import dbt_cli
     from orchestration.transform.invocation import reading_reference
 
+    # its own target folder: without one, dagster-dbt leaves one under dbt_project/target
     with reading_reference(built.settings.reference_dir):
         invocation = dbt_cli(built.settings.warehouse_path).cli(
-            ["test", "--select", "test_type:unit"], raise_on_error=False
+            ["test", "--select", "test_type:unit"], raise_on_error=False, target_path=tmp_path
         )
         invocation.wait()
     results = invocation.get_artifact("run_results.json")["results"]

@@ -109,10 +109,11 @@ class UnitTier:
     unit_short_name: str
     unit_kind: str
     display_order: int
-    items_published: int
-    columns_responsible: int
-    columns_due: int
-    due_columns_without_update: int
+    # None when the county sent no annex this quarter: not measured (int_unit_activity)
+    items_published: int | None
+    columns_responsible: int | None
+    columns_due: int | None
+    due_columns_without_update: int | None
     rule_id: str | None
     rule_tier: str | None
     reviewer_tier: str | None

@@ -73,15 +73,12 @@ def _remove_profiles_of_gone_warehouses(keep: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def point_reference_link(reference_dir: Path) -> None:
-    """Point the seed path at the run's reference folder (atomically: a reader never sees it
-    half-made). dbt notices a changed folder by the seeds' content and re-reads only them.
-    Only while `reading_reference` is held does the link stay where it was pointed."""
-    destination = reference_dir.resolve()
-    if _points_at(destination):
-        return
-    REFERENCE_LINK.parent.mkdir(parents=True, exist_ok=True)
-    staged = REFERENCE_LINK.with_name(f"{REFERENCE_LINK.name}.{os.getpid()}.tmp")
+def _repoint(destination: Path) -> None:
+    """Point the seed path at `destination` atomically (a reader never sees it half-made); only
+    under the exclusive lock, so one staged name serves, and a run killed here leaves a stray
+    staged link that the next repointing replaces. dbt notices a changed folder by the seeds'
+    content and re-reads only them."""
+    staged = REFERENCE_LINK.with_name(f"{REFERENCE_LINK.name}.tmp")
     staged.unlink(missing_ok=True)
     staged.symlink_to(destination, target_is_directory=True)
     os.replace(staged, REFERENCE_LINK)
@@ -110,7 +107,8 @@ def reading_reference(reference_dir: Path) -> Iterator[None]:
             if _points_at(destination):
                 break
             fcntl.flock(lock, fcntl.LOCK_EX)  # a conversion: others may repoint meanwhile
-            point_reference_link(reference_dir)
+            if not _points_at(destination):
+                _repoint(destination)
             # downgrading is not atomic either: check the link again under the shared lock
         try:
             yield

@@ -1,6 +1,6 @@
--- The published tier of every unit: the reviewer's where the assessment names the unit, else the
--- rule's. Inside each tier list the reviewer's order comes first, then rule-only units by
--- display order (how 农办 joins 更新情况较好 in 2020-Q1).
+-- The tier of every unit: the reviewer's where the assessment names the unit, else the rule's
+-- (shown for the office, not published: listed_in_notice is false, as for 农办 in 2020-Q1).
+-- Inside each tier the reviewer's order comes first, then rule-only units by display order.
 with
 
 rule_tiers as (
