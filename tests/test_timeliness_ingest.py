@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingest.check_record import units_in_check_record
+from orchestration.ingest.check_record import (
+    find_check_record_header,
+    units_in_check_record_sheet,
+)
 from orchestration.ingest.dates import NotADate, parse_date
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
+from orchestration.ingest.sheets import read_grids
 from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
@@ -186,7 +190,10 @@ def test_units_found_in_a_check_record_for_onboarding(tmp_path: Path) -> None:
             CheckRow("新单位甲", "政策文件", None),
         ],
     )
-    assert units_in_check_record(path) == ["新单位甲", "新单位乙"]
+    (grid,) = read_grids(path, path.read_bytes())
+    header = find_check_record_header(grid)
+    assert header is not None
+    assert units_in_check_record_sheet(grid, header) == ["新单位甲", "新单位乙"]
 
 
 def test_a_record_only_folder_with_bad_rows_reports_the_rows_not_missing_annexes(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from orchestration.ingest.dates import (
     ACCEPTED_FORMS_EN,
@@ -24,7 +23,7 @@ from orchestration.ingest.dates import (
 )
 from orchestration.ingest.errors import Problem
 from orchestration.ingest.headers import Header, filled_rows, find_header
-from orchestration.ingest.sheets import Grid, read_grids
+from orchestration.ingest.sheets import Grid
 from orchestration.ingest.text import as_written, is_blank, normalise
 from orchestration.quarters import Quarter
 
@@ -163,27 +162,11 @@ def parse_check_record(
     return lines
 
 
-def units_in_check_record(path: Path) -> list[str]:
-    """The unit names a check record file holds, as written, in order of first appearance.
-
-    For onboarding a county whose first quarter holds only a check record: the caller registers
-    these the way it registers the units of an annex. Raises UnreadableFile for a damaged file.
-    """
-    names: dict[str, str] = {}
-    for grid in read_grids(path, path.read_bytes()):
-        header = find_check_record_header(grid)
-        if header is not None:
-            for written in units_in_check_record_sheet(grid, header):
-                names.setdefault(normalise(written), written)
-    return list(names.values())
-
-
 def units_in_check_record_sheet(grid: Grid, header: Header) -> list[str]:
-    """The unit names of one check record sheet, as written, in order of first appearance."""
+    """The unit names of one check record sheet, as written, in order of first appearance: for
+    onboarding, which registers them the way it registers the units of an annex."""
     names: dict[str, str] = {}
-    column = header.columns["unit_name"]
-    for cells in grid.rows[header.row + 1 :]:
-        written = as_written(cells[column]) if column < len(cells) else ""
-        if written:
+    for _, cell in filled_rows(grid, header):
+        if written := as_written(cell("unit_name")):
             names.setdefault(normalise(written), written)
     return list(names.values())
