@@ -20,6 +20,7 @@ from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from tests.factories.synthetic import SyntheticCounty, write_county_quarter
 from tests.pipeline import materialize_quarter
+from tests.reference_tables import with_reference_data
 
 CHONGXIN = SyntheticCounty("崇信县", "chongxin")
 PARTITIONS = set(quarterly_partitions.get_partition_keys())
@@ -155,6 +156,7 @@ def test_a_folder_being_copied_is_looked_at_once_it_settles(landing: Path) -> No
 
 
 def test_files_already_ingested_start_no_run(landing: Path) -> None:
+    with_reference_data(Settings.from_env())  # as a run's reference_data step leaves it
     with dg.instance_for_test() as instance:
         # ingested but not published (a run that failed or died): the quarter still needs a run
         ingested = materialize_quarter("2020-Q1", (raw_quarter,), checks=(), instance=instance)

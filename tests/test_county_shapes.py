@@ -31,6 +31,7 @@ from tests.factories.county_shapes import (
     write_township_quarter,
 )
 from tests.marts import MART_ORDER, Rows, Snapshot, marts_snapshot
+from tests.reference_tables import with_reference_data
 
 Q1, Q2, Q3, Q4 = (Quarter(2020, n) for n in (1, 2, 3, 4))
 
@@ -185,7 +186,7 @@ def three_annex(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings
     write_three_annex_quarter(settings.landing_dir / Q3.key, Q3)
     onboard(settings.reference_dir, settings.landing_dir, THREE_ANNEX_COUNTY, Q3)
     monkeypatch.setenv("GONGKAI_COUNTY", THREE_ANNEX_COUNTY)
-    return Settings.from_env()
+    return with_reference_data(Settings.from_env())
 
 
 def test_a_quarter_missing_a_declared_annex_is_refused(three_annex: Settings) -> None:

@@ -26,6 +26,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 from orchestration.transform.invocation import profiles_dir, reading_reference
 from tests.conftest import SAMPLE_DIR, SAMPLE_QUARTER
 from tests.environment import copy_reference, set_pipeline_environment
+from tests.reference_tables import with_reference_data
 
 DBT = Path(sys.executable).parent / "dbt"
 FALLBACK_TEST = "assert_every_county_has_a_fallback_rule"
@@ -68,7 +69,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     shutil.copytree(SAMPLE_DIR, root / "landing" / SAMPLE_QUARTER)
     with pytest.MonkeyPatch.context() as env:
         set_pipeline_environment(env, root, reference=reference)
-        settings = Settings.from_env()
+        settings = with_reference_data(Settings.from_env())
         # the quarter's warehouse copy, as a run makes it: stamped with its quarter, then ingested
         files = RunFiles(settings.warehouse_path, settings.exports_dir)
         quarter = Quarter.parse(SAMPLE_QUARTER)

@@ -7,12 +7,14 @@ import pytest
 from orchestration.ingest.assessment import tier_label
 from orchestration.ingest.errors import IngestError
 from orchestration.ingest.load import ingest_quarter
-from orchestration.ingest.registry import load_registry
+from orchestration.ingest.tier_labels import read_tier_labels
 from orchestration.quarters import Quarter
-from orchestration.settings import REFERENCE_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
 from tests.factories.annex_workbooks import write_annex_xlsx, write_assessment_xlsx
+from tests.factories.raw_snapshot import raw_tables
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 SAMPLE_TIERS = ("更新情况较好", "部分更新或信息公开不规范", "更新不及时")
@@ -24,8 +26,10 @@ OWN_RULES = (
 )
 
 
-def test_the_sample_county_has_the_national_labels_best_first() -> None:
-    assert load_registry(REFERENCE_DIR).county("崇信县").tiers == SAMPLE_TIERS
+def test_the_sample_county_has_the_national_labels_best_first(settings: Settings) -> None:
+    assert read_tier_labels(with_reference_data(settings).warehouse_path) == {
+        "崇信县": SAMPLE_TIERS
+    }
 
 
 @pytest.mark.parametrize(
@@ -56,15 +60,12 @@ def own_labels(settings: Settings) -> Settings:
     folder = settings.landing_dir / QUARTER.key
     write_annex_xlsx(folder / "附件1.xlsx", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248)
     write_annex_xlsx(folder / "附件2.xlsx", notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
-    return settings
+    return with_reference_data(settings)
 
 
 def test_a_county_with_its_own_labels_is_read_with_them(own_labels: Settings) -> None:
-    assert load_registry(own_labels.reference_dir).county("崇信县").tiers == (
-        "优秀",
-        "基本合格",
-        "待改进",
-    )
+    # dbt takes the county's own rule for each default it overrides (int_tier_rules_effective)
+    assert read_tier_labels(own_labels.warehouse_path) == {"崇信县": ("优秀", "基本合格", "待改进")}
     write_assessment_xlsx(
         own_labels.landing_dir / QUARTER.key / "核查意见.xlsx",
         "核查意见",
@@ -90,4 +91,4 @@ def test_the_national_label_is_refused_where_the_county_has_its_own(own_labels: 
         ingest_quarter(own_labels, QUARTER)
     assert "第3行：分档“更新情况较好”无法识别，应为：优秀、基本合格、待改进。" in str(raised.value)
     assert "tier '更新情况较好' is not one of 优秀, 基本合格, 待改进." in str(raised.value)
-    assert not own_labels.warehouse_path.exists()
+    assert not raw_tables(own_labels)

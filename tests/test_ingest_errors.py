@@ -24,6 +24,7 @@ from tests.factories.annex_workbooks import (
     write_assessment_xlsx,
 )
 from tests.factories.raw_snapshot import assert_refused, raw_snapshot
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 ANNEX1 = "附件1-政府部门.xlsx"
@@ -48,7 +49,7 @@ def _write_quarter(
 def ingested(settings: Settings) -> Settings:
     """A warehouse holding a good 2020-Q1, and its landing folder ready to be broken."""
     _write_quarter(settings.landing_dir / QUARTER.key)
-    ingest_quarter(settings, QUARTER)
+    ingest_quarter(with_reference_data(settings), QUARTER)
     return settings
 
 
@@ -138,7 +139,7 @@ def test_quarter_folder_without_annexes(ingested: Settings) -> None:
 
 def test_missing_quarter_folder(settings: Settings) -> None:
     with pytest.raises(IngestError, match="找不到季度文件夹"):
-        ingest_quarter(settings, Quarter(2021, 3))
+        ingest_quarter(with_reference_data(settings), Quarter(2021, 3))
 
 
 def test_one_annex_missing(ingested: Settings) -> None:

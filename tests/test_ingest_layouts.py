@@ -21,6 +21,7 @@ from tests.factories.annex_workbooks import (
     write_annex_xls,
     write_annex_xlsx,
 )
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 Writer = Callable[[Path, str, list, int, Layout], Path]
@@ -97,7 +98,7 @@ def test_layout_gives_the_notice_figures(settings: Settings, case: str) -> None:
     _write(folder, "政府部门统计", notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248, layout, kind)
     _write(folder, "乡镇统计", notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14, layout, kind)
 
-    [summary] = ingest_quarter(settings, QUARTER)
+    [summary] = ingest_quarter(with_reference_data(settings), QUARTER)
 
     assert summary.rows == 51
     assert summary.items_by_annex == {1: 248, 2: 14}
@@ -130,7 +131,7 @@ def test_both_annexes_as_sheets_of_one_workbook_with_untitled_tables(settings: S
     first.unlink()
     second.unlink()
 
-    [summary] = ingest_quarter(settings, QUARTER)
+    [summary] = ingest_quarter(with_reference_data(settings), QUARTER)
 
     assert summary.items_by_annex == {1: 248, 2: 14}
     assert summary.rows == 51
@@ -152,7 +153,7 @@ def test_county_prefixed_and_aliased_unit_names_resolve(settings: Settings) -> N
     write_annex_xlsx(folder / "附件1.xlsx", notice.ANNEX1_TITLE, rows, 248)
     write_annex_xlsx(folder / "附件2.xlsx", notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
 
-    ingest_quarter(settings, QUARTER)
+    ingest_quarter(with_reference_data(settings), QUARTER)
 
     with connect(settings.warehouse_path, read_only=True) as connection:
         resolved = connection.execute(
@@ -175,7 +176,7 @@ def test_office_lock_files_and_other_documents_are_ignored(sample_settings: Sett
         folder / "附件1备份.bak",
     )
 
-    [summary] = ingest_quarter(sample_settings, QUARTER)
+    [summary] = ingest_quarter(with_reference_data(sample_settings), QUARTER)
 
     assert summary.rows == 51
     assert len(summary.files) == 3

@@ -28,6 +28,7 @@ from tests.factories.annex_workbooks import (
     write_xlsx_with_long_text,
 )
 from tests.factories.raw_snapshot import assert_refused
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 ANNEX1 = "附件1-政府部门.xlsx"
@@ -44,7 +45,7 @@ def ingested(settings: Settings) -> Settings:
     folder = settings.landing_dir / QUARTER.key
     write_annex_xlsx(folder / ANNEX1, notice.ANNEX1_TITLE, notice.ANNEX1_ROWS, 248)
     write_annex_xlsx(folder / ANNEX2, notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
-    ingest_quarter(settings, QUARTER)
+    ingest_quarter(with_reference_data(settings), QUARTER)
     return settings
 
 
@@ -127,7 +128,8 @@ def test_row_limit_is_a_setting(
     writers[kind](folder / f"附件2{kind}", notice.ANNEX2_TITLE, notice.ANNEX2_ROWS, 14)
     limited = _limited(monkeypatch, GONGKAI_MAX_ROWS="40")  # annex 1 has 46 rows, annex 2 has 11
 
-    with connect(limited.warehouse_path) as connection:  # an empty warehouse to compare with
+    # a warehouse without raw tables to compare with
+    with connect(with_reference_data(limited).warehouse_path) as connection:
         ensure_raw_schema(connection)
     message = assert_refused(
         limited,

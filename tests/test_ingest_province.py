@@ -11,7 +11,9 @@ from orchestration.ingest.load import ingest_quarter
 from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
+from tests.factories.raw_snapshot import raw_tables
 from tests.factories.synthetic import generate
+from tests.reference_tables import with_reference_data
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def province(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
     reference, landing = generate(tmp_path / "province", 4, [Quarter(2020, 1), Quarter(2020, 2)])
     monkeypatch.setenv("GONGKAI_REFERENCE_DIR", str(reference))
     monkeypatch.setenv("GONGKAI_LANDING_DIR", str(landing))
-    return Settings.from_env()
+    return with_reference_data(Settings.from_env())
 
 
 def test_every_county_of_the_quarter_is_ingested(province: Settings) -> None:
@@ -84,9 +86,12 @@ def test_counties_read_in_worker_processes_give_the_serial_result(
     province: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orchestration.ingest import quarter_folder
-    from orchestration.ingest.registry import load_registry
+    from orchestration.ingest.registry import registry_from
+    from orchestration.ingest.tier_labels import read_tier_labels
+    from orchestration.reference.validation import load_reference
 
-    registry = load_registry(province.reference_dir)
+    tiers = read_tier_labels(province.warehouse_path)
+    registry = registry_from(load_reference(province.reference_dir), tiers)
     monkeypatch.setenv("GONGKAI_WORKERS", "1")
     serial = quarter_folder.read_quarter(province.landing_dir, Quarter(2020, 1), registry)
     monkeypatch.setenv("GONGKAI_WORKERS", "2")
@@ -111,4 +116,4 @@ def test_problems_found_in_worker_processes_name_their_county_files(
         ingest_quarter(province, Quarter(2020, 1))
     files = [problem.file for problem in error.value.problems]
     assert files == [path.relative_to(province.landing_dir).as_posix() for path in broken]
-    assert not province.warehouse_path.exists()
+    assert not raw_tables(province)

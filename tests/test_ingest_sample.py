@@ -9,6 +9,7 @@ from orchestration.quarters import Quarter
 from orchestration.settings import Settings
 from orchestration.warehouse import connect
 from tests.factories import notice_2020q1 as notice
+from tests.reference_tables import with_reference_data
 
 SAMPLE = Quarter(2020, 1)
 
@@ -19,7 +20,7 @@ def _scalar(settings: Settings, sql: str, params: list[object] | None = None) ->
 
 
 def test_sample_quarter_figures(sample_settings: Settings) -> None:
-    [summary] = ingest_quarter(sample_settings, SAMPLE)
+    [summary] = ingest_quarter(with_reference_data(sample_settings), SAMPLE)
 
     assert summary.county == "崇信县"
     assert summary.rows == 51
@@ -44,7 +45,7 @@ def test_sample_quarter_figures(sample_settings: Settings) -> None:
 
 
 def test_rows_keep_what_was_written_and_where(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, SAMPLE)
+    ingest_quarter(with_reference_data(sample_settings), SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         rows = connection.execute(
             "select row_number, column_name, column_name_raw, item_count, unit_name_raw, unit_id, "
@@ -75,7 +76,7 @@ def test_rows_keep_what_was_written_and_where(sample_settings: Settings) -> None
 
 
 def test_reviewer_assessment_lists_34_units_in_notice_order(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, SAMPLE)
+    ingest_quarter(with_reference_data(sample_settings), SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         rows = connection.execute(
             "select reviewer_tier, unit_name_raw from raw.reviewer_assessments order by source_row"
@@ -92,13 +93,13 @@ def test_reviewer_assessment_lists_34_units_in_notice_order(sample_settings: Set
 
 
 def test_rerun_changes_nothing(sample_settings: Settings) -> None:
-    ingest_quarter(sample_settings, SAMPLE)
+    ingest_quarter(with_reference_data(sample_settings), SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         first = {
             t: connection.execute(f"select * from raw.{t} order by all").fetchall()
             for t in ("annex_rows", "annex_totals", "reviewer_assessments", "source_files")
         }
-    ingest_quarter(sample_settings, SAMPLE)
+    ingest_quarter(with_reference_data(sample_settings), SAMPLE)
     with connect(sample_settings.warehouse_path, read_only=True) as connection:
         second = {
             t: connection.execute(f"select * from raw.{t} order by all").fetchall() for t in first
@@ -112,6 +113,7 @@ def test_dagster_asset_materialises_the_partition(sample_settings: Settings) -> 
     from orchestration.publish import published_quarter
     from tests.pipeline import materialize_quarter
 
+    with_reference_data(sample_settings)  # what the run's reference_data step would have built
     result = materialize_quarter("2020-Q1", (raw_quarter, published_quarter), checks=())
 
     assert result.success

@@ -21,6 +21,7 @@ from orchestration.reference.validation import (
 )
 from orchestration.settings import REFERENCE_DIR, Settings
 from orchestration.warehouse import connect
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 
@@ -207,7 +208,7 @@ def test_a_broken_reference_file_is_named_with_its_row_and_nothing_runs(
     sample_settings: Settings, name: str
 ) -> None:
     case = CASES[name]
-    ingest_quarter(sample_settings, QUARTER)
+    ingest_quarter(with_reference_data(sample_settings), QUARTER)
     before = _raw(sample_settings)
     row = case.break_it(sample_settings.reference_dir)
 
@@ -265,7 +266,7 @@ def test_a_run_with_a_broken_reference_stops_before_anything_runs(
 
     from tests.pipeline import materialize_quarter
 
-    ingest_quarter(sample_settings, QUARTER)
+    ingest_quarter(with_reference_data(sample_settings), QUARTER)
     before = _raw(sample_settings)
     row = _unknown_kind(sample_settings.reference_dir)
     with dg.instance_for_test() as instance:

@@ -26,6 +26,7 @@ from tests.factories.check_records import (
     write_check_record_csv,
     write_check_record_xlsx,
 )
+from tests.reference_tables import with_reference_data
 
 QUARTER = Quarter(2020, 1)
 RECORD = "核查记录.xlsx"
@@ -51,7 +52,7 @@ def _folder(settings: Settings, with_annexes: bool = False) -> Path:
 
 def _fails(settings: Settings, *fragments: str) -> str:
     with pytest.raises(IngestError) as raised:
-        ingest_quarter(settings, QUARTER)
+        ingest_quarter(with_reference_data(settings), QUARTER)
     message = str(raised.value)
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
@@ -97,7 +98,7 @@ def test_a_record_with_annexes_lands_beside_them(settings: Settings) -> None:
         ],
         check_date=date(2020, 3, 31),
     )
-    summaries = ingest_quarter(settings, QUARTER)
+    summaries = ingest_quarter(with_reference_data(settings), QUARTER)
     rows = _records(settings)
     assert [(r["unit_name"], r["column_name"], r["last_update"]) for r in rows] == [
         ("政府办", "政府文件", date(2020, 3, 20)),
@@ -120,7 +121,7 @@ def test_a_quarter_with_only_a_check_record_is_ingested(settings: Settings) -> N
         folder / "核查记录(2020-04-03).csv",
         [CheckRow("政府办", "工作动态", "2020.3.30"), CheckRow("人社局", "人事任免", "")],
     )
-    summaries = ingest_quarter(settings, QUARTER)
+    summaries = ingest_quarter(with_reference_data(settings), QUARTER)
     rows = _records(settings)
     assert [r["last_update"] for r in rows] == [date(2020, 3, 30), None]
     assert {(r["check_date"], r["check_date_source"]) for r in rows} == {
@@ -131,7 +132,7 @@ def test_a_quarter_with_only_a_check_record_is_ingested(settings: Settings) -> N
 
 def test_without_a_check_date_the_quarter_end_is_used(settings: Settings) -> None:
     write_check_record_xlsx(_folder(settings) / RECORD, [CheckRow("政府办", "工作动态", 43900)])
-    ingest_quarter(settings, QUARTER)
+    ingest_quarter(with_reference_data(settings), QUARTER)
     assert [(r["check_date"], r["check_date_source"]) for r in _records(settings)] == [
         (date(2020, 3, 31), "quarter_end")
     ]
@@ -142,7 +143,7 @@ def test_same_column_name_under_different_addresses(settings: Settings) -> None:
         CheckRow("锦屏镇", "政策文件", "2020-03-01", f"http://x/jp/zone{n}") for n in range(1, 6)
     ]
     write_check_record_xlsx(_folder(settings) / RECORD, township)
-    ingest_quarter(settings, QUARTER)
+    ingest_quarter(with_reference_data(settings), QUARTER)
     assert len({r["address"] for r in _records(settings)}) == 5
 
 

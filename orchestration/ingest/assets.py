@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from orchestration.ingest.errors import IngestError
+from orchestration.ingest.tier_labels import TIERS_VIEW
 from orchestration.partitions import quarter_of, quarterly_partitions
 from orchestration.resources import WarehouseRun
 
@@ -34,6 +35,10 @@ def failure_naming_the_problems(error: IngestError) -> dg.Failure:
 # The registry the ingest resolves names with: the run checks it (as the seeds) before any
 # spreadsheet is read, so a broken reference file stops the run here, naming its row.
 REGISTRY_SEEDS = ("counties", "annexes", "unit_kinds", "units", "unit_aliases", "non_units")
+# Each county's tier labels, which dbt decides (orchestration/ingest/tier_labels.py).
+REFERENCE_INPUTS = [dg.AssetKey(["reference", seed]) for seed in REGISTRY_SEEDS] + [
+    dg.AssetKey(list(TIERS_VIEW))
+]
 
 
 @dg.multi_asset(
@@ -44,7 +49,7 @@ REGISTRY_SEEDS = ("counties", "annexes", "unit_kinds", "units", "unit_aliases", 
             description=description,
             group_name="ingest",
             kinds={"duckdb", "excel"},
-            deps=[dg.AssetKey(["reference", seed]) for seed in REGISTRY_SEEDS],
+            deps=REFERENCE_INPUTS,
         )
         for table, description in RAW_TABLE_DESCRIPTIONS.items()
     ],

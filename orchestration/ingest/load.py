@@ -7,8 +7,10 @@ from pathlib import Path
 
 from orchestration.ingest.limits import InputLimits
 from orchestration.ingest.quarter_folder import CountyQuarter, read_quarter
-from orchestration.ingest.registry import load_registry
+from orchestration.ingest.registry import registry_from
+from orchestration.ingest.tier_labels import read_tier_labels
 from orchestration.quarters import Quarter
+from orchestration.reference.validation import load_reference
 from orchestration.settings import Settings
 from orchestration.warehouse import RAW_TABLES, connect, ensure_raw_schema, replace_partitions
 
@@ -72,9 +74,14 @@ def write_quarter(warehouse: Path, quarter: Quarter, counties: list[CountyQuarte
 def ingest_quarter(
     settings: Settings, quarter: Quarter, warehouse: Path | None = None
 ) -> list[CountySummary]:
-    """Read the quarter's folder and replace it in `warehouse` (a run's private copy)."""
-    registry = load_registry(settings.reference_dir)
+    """Read the quarter's folder and replace it in `warehouse` (a run's private copy), which
+    already holds the reference data (the tier labels the reviewer's sheet is read with)."""
+    warehouse = warehouse or settings.warehouse_path
+    # A broken reference file (ReferenceDataError, naming its row) is reported before anything
+    # else is read.
+    reference = load_reference(settings.reference_dir)
+    registry = registry_from(reference, read_tier_labels(warehouse))
     limits = InputLimits.from_settings(settings)
     counties = read_quarter(settings.landing_dir, quarter, registry, settings.county, limits)
-    write_quarter(warehouse or settings.warehouse_path, quarter, counties)
+    write_quarter(warehouse, quarter, counties)
     return [summarise(county) for county in counties]

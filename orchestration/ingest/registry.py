@@ -4,12 +4,11 @@ and knows each county's declared annex tables and unit kinds."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orchestration.ingest.text import normalise
-from orchestration.reference.files import Record, ReferenceFiles
-from orchestration.reference.validation import ANY_COUNTY, load_reference
+from orchestration.reference.files import ReferenceFiles
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class CountyRegistry:
     names: dict[str, str] = field(default_factory=dict)  # normalised name or alias -> unit_id
     non_units: set[str] = field(default_factory=set)  # normalised names
     annexes: dict[int, DeclaredAnnex] = field(default_factory=dict)  # in annex order
-    tiers: tuple[str, ...] = ()  # the tier labels of the county's rules, best (tier_rank 1) first
+    tiers: tuple[str, ...] = ()  # the county's tier labels, best (tier_rank 1) first: int_tiers
 
     def resolve(self, written: str) -> Resolution | None:
         name = normalise(written)
@@ -88,12 +87,9 @@ class Registry:
         return self.counties[name]
 
 
-def load_registry(reference_dir: Path) -> Registry:
-    """The registry of every county, from validated reference files (ReferenceDataError if not)."""
-    return registry_from(load_reference(reference_dir))
-
-
-def registry_from(files: ReferenceFiles) -> Registry:
+def registry_from(files: ReferenceFiles, tiers: Mapping[str, tuple[str, ...]]) -> Registry:
+    """The registry of every county, from validated reference files (load_reference), with each
+    county's tier labels as dbt decides them (orchestration/ingest/tier_labels.py)."""
     counties = {row["county"]: CountyRegistry(row["county"]) for row in files.rows("counties.csv")}
     for row in files.rows("units.csv"):
         unit = Unit(
@@ -122,15 +118,5 @@ def registry_from(files: ReferenceFiles) -> Registry:
             annex, row["subject"], row["title_pattern"], listed
         )
     for county, registry in counties.items():
-        registry.tiers = county_tiers(files.rows("tier_rules.csv"), county)
+        registry.tiers = tiers.get(county, ())
     return Registry(counties)
-
-
-def county_tiers(rules: list[Record], county: str) -> tuple[str, ...]:
-    """The tier labels of the rules a county applies, by tier_rank: its own rules and every
-    default ('*') rule it does not override by rule_id, as int_tier_rules_effective.sql chooses."""
-    own = [rule for rule in rules if rule["county"] == county]
-    overridden = {rule["rule_id"] for rule in own}
-    defaults = [r for r in rules if r["county"] == ANY_COUNTY and r["rule_id"] not in overridden]
-    ranked = sorted({(int(rule["tier_rank"]), rule["tier"]) for rule in own + defaults})
-    return tuple(dict.fromkeys(label for _, label in ranked))

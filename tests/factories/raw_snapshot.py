@@ -21,6 +21,15 @@ def raw_snapshot(settings: Settings) -> dict[str, list[tuple]]:
         }
 
 
+def raw_tables(settings: Settings) -> list[str]:
+    """The raw tables the warehouse holds (none before a quarter is ingested)."""
+    with connect(settings.warehouse_path, read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    return sorted(name for (name,) in rows)
+
+
 def assert_refused(settings: Settings, quarter: Quarter, *fragments: str) -> str:
     """Ingesting `quarter` fails naming every fragment, and the raw tables do not change."""
     before = raw_snapshot(settings)
