@@ -38,10 +38,7 @@ final as (
         declared.declared_total::bigint as declared_total,
         coalesce(summed.items, 0)::bigint as rows_sum
     from declared
-    full outer join summed
-        on
-            declared.county = summed.county
-            and declared.annex = summed.annex
+    full outer join summed using (county, annex)
 )
 
 select * from final

@@ -28,8 +28,7 @@ mart_categories as (
         category_quarter.category,
         category_quarter.items_published
     from marts.category_quarter as category_quarter
-    inner join quarter_counties
-        on category_quarter.county = quarter_counties.county
+    inner join quarter_counties using (county)
     where category_quarter.quarter = $quarter
 ),
 
@@ -39,16 +38,14 @@ known_categories as (
         'unit_kind' as category_type,
         units.unit_kind as category
     from units
-    inner join quarter_counties
-        on units.county = quarter_counties.county
+    inner join quarter_counties using (county)
     union
     select distinct
         catalogue.county,
         'topic_group' as category_type,
         catalogue.topic_group as category
     from catalogue
-    inner join quarter_counties
-        on catalogue.county = quarter_counties.county
+    inner join quarter_counties using (county)
     union
     select
         county,
@@ -71,10 +68,7 @@ raw_categories as (
         units.unit_kind as category,
         sum(raw_rows.item_count) as items
     from raw_rows
-    inner join units
-        on
-            raw_rows.county = units.county
-            and raw_rows.unit_id = units.unit_id
+    inner join units using (county, unit_id)
     group by raw_rows.county, units.unit_kind
     union all
     select
@@ -83,11 +77,7 @@ raw_categories as (
         catalogue.topic_group as category,
         sum(raw_rows.item_count) as items
     from raw_rows
-    inner join catalogue
-        on
-            raw_rows.county = catalogue.county
-            and raw_rows.annex = catalogue.annex
-            and raw_rows.column_name = catalogue.column_name
+    inner join catalogue using (county, annex, column_name)
     group by raw_rows.county, catalogue.topic_group
     union all
     select
@@ -126,16 +116,8 @@ per_category as (
         coalesce(raw_categories.items, 0)::bigint as expected,
         mart_categories.items_published::bigint as found
     from known_categories
-    left join raw_categories
-        on
-            known_categories.county = raw_categories.county
-            and known_categories.category_type = raw_categories.category_type
-            and known_categories.category = raw_categories.category
-    left join mart_categories
-        on
-            known_categories.county = mart_categories.county
-            and known_categories.category_type = mart_categories.category_type
-            and known_categories.category = mart_categories.category
+    left join raw_categories using (county, category_type, category)
+    left join mart_categories using (county, category_type, category)
 ),
 
 per_type as (
@@ -146,12 +128,8 @@ per_type as (
         coalesce(any_value(raw_totals.items), 0)::bigint as expected,
         coalesce(sum(mart_categories.items_published), 0)::bigint as found
     from category_types
-    left join raw_totals
-        on category_types.county = raw_totals.county
-    left join mart_categories
-        on
-            category_types.county = mart_categories.county
-            and category_types.category_type = mart_categories.category_type
+    left join raw_totals using (county)
+    left join mart_categories using (county, category_type)
     group by category_types.county, category_types.category_type
 ),
 

@@ -40,12 +40,7 @@ final as (
         raw_rows.item_count::bigint as expected,
         mart_rows.item_count::bigint as found
     from raw_rows
-    full outer join mart_rows
-        on
-            raw_rows.county = mart_rows.county
-            and raw_rows.source_file = mart_rows.source_file
-            and raw_rows.source_sheet = mart_rows.source_sheet
-            and raw_rows.source_row = mart_rows.source_row
+    full outer join mart_rows using (county, source_file, source_sheet, source_row)
 )
 
 select * from final

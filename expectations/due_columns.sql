@@ -7,22 +7,15 @@ quarter_counties as (
 ),
 
 empty_annexes as (
-    select
-        county,
-        annex
-    from empty_annexes($quarter)
+    select * from empty_annexes($quarter)
 ),
 
 -- a column of an annex the clerk submitted empty had no update: it is not missing
 due_columns as (
     select column_cadence.*
     from intermediate.int_column_cadence as column_cadence
-    inner join quarter_counties
-        on column_cadence.county = quarter_counties.county
-    left join empty_annexes
-        on
-            column_cadence.county = empty_annexes.county
-            and column_cadence.annex = empty_annexes.annex
+    inner join quarter_counties using (county)
+    left join empty_annexes using (county, annex)
     where
         column_cadence.quarter_number = $quarter_number
         and column_cadence.is_due
@@ -63,15 +56,8 @@ final as (
         due_columns.annex,
         due_columns.catalogue_order
     from due_columns
-    left join present
-        on
-            due_columns.county = present.county
-            and due_columns.annex = present.annex
-            and due_columns.column_name = present.column_name
-    left join annex_files
-        on
-            due_columns.county = annex_files.county
-            and due_columns.annex = annex_files.annex
+    left join present using (county, annex, column_name)
+    left join annex_files using (county, annex)
 )
 
 select * exclude (annex, catalogue_order) from final

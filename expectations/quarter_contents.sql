@@ -58,12 +58,9 @@ counted as (
         coalesce(annex_counts.annexes, 0)::bigint as annexes,
         coalesce(record_counts.check_record_rows, 0)::bigint as check_record_rows
     from counties
-    left join submitted
-        on counties.county = submitted.county
-    left join annex_counts
-        on counties.county = annex_counts.county
-    left join record_counts
-        on counties.county = record_counts.county
+    left join submitted using (county)
+    left join annex_counts using (county)
+    left join record_counts using (county)
 ),
 
 final as (

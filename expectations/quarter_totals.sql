@@ -81,8 +81,7 @@ annex_figures as (
         annex_marts.items_published::bigint as mart_items,
         annex_marts.declared_total::bigint as mart_declared_total
     from annexes
-    inner join quarter_counties
-        on annexes.county = quarter_counties.county
+    inner join quarter_counties using (county)
     left join raw_annexes
         on annexes.county = raw_annexes.county and annexes.annex = raw_annexes.annex
     left join declared
@@ -106,12 +105,9 @@ base as (
             where annex_marts.county = quarter_counties.county
         )::bigint as annexes_items
     from quarter_counties
-    left join raw_totals
-        on quarter_counties.county = raw_totals.county
-    left join registry
-        on quarter_counties.county = registry.county
-    left join summary
-        on quarter_counties.county = summary.county
+    left join raw_totals using (county)
+    left join registry using (county)
+    left join summary using (county)
 ),
 
 measures as (

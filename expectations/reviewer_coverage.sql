@@ -38,12 +38,8 @@ final as (
         assessments.reviewer_tier,
         units.display_order
     from registered_units($quarter) as units
-    left join assessments
-        on
-            units.county = assessments.county
-            and units.unit_id = assessments.unit_id
-    left join assessment_files
-        on units.county = assessment_files.county
+    left join assessments using (county, unit_id)
+    left join assessment_files using (county)
 )
 
 select * exclude (display_order) from final

@@ -7,10 +7,7 @@ annex_counties as (
 ),
 
 empty_annexes as (
-    select
-        county,
-        annex
-    from empty_annexes($quarter)
+    select * from empty_annexes($quarter)
 ),
 
 -- a unit listed by an annex the clerk submitted empty published nothing: it is not missing
@@ -21,8 +18,7 @@ registered as (
         units.unit_name,
         units.display_order
     from registered_units($quarter) as units
-    inner join annex_counties
-        on units.county = annex_counties.county
+    inner join annex_counties using (county)
     left join reference.unit_kinds as kinds
         on units.county = kinds.county and units.unit_kind = kinds.unit_kind
     left join empty_annexes
@@ -66,10 +62,7 @@ final as (
         or (annex_units.unit_id is null and non_units.name is not null) as registered,
         registered.display_order
     from registered
-    full outer join annex_units
-        on
-            registered.county = annex_units.county
-            and registered.unit_id = annex_units.unit_id
+    full outer join annex_units using (county, unit_id)
     left join non_units
         on
             annex_units.county = non_units.county

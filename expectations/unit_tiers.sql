@@ -14,8 +14,7 @@ registered as (
         units.unit_name,
         units.display_order
     from reference.units as units
-    inner join quarter_counties
-        on units.county = quarter_counties.county
+    inner join quarter_counties using (county)
 ),
 
 tiers as (
@@ -38,10 +37,7 @@ unit_rows as (
         unit_quarter.tier,
         tiers.tier is not null as known_tier
     from marts.unit_quarter as unit_quarter
-    left join tiers
-        on
-            unit_quarter.county = tiers.county
-            and unit_quarter.tier = tiers.tier
+    left join tiers using (county, tier)
     where unit_quarter.quarter = $quarter
 ),
 
@@ -74,10 +70,7 @@ final as (
         registered.unit_id is not null as registered,
         registered.display_order
     from registered
-    full outer join tiered
-        on
-            registered.county = tiered.county
-            and registered.unit_id = tiered.unit_id
+    full outer join tiered using (county, unit_id)
     left join known_tiers
         on coalesce(registered.county, tiered.county) = known_tiers.county
 )

@@ -42,8 +42,7 @@ unit_keys as (
         units.county,
         units.unit_id
     from units
-    inner join quarter_counties
-        on units.county = quarter_counties.county
+    inner join quarter_counties using (county)
     union
     select
         county,
@@ -71,20 +70,10 @@ compared as (
         mart_units.columns_responsible::bigint as mart_columns,
         units.display_order
     from unit_keys
-    left join units
-        on
-            unit_keys.county = units.county
-            and unit_keys.unit_id = units.unit_id
-    left join raw_units
-        on
-            unit_keys.county = raw_units.county
-            and unit_keys.unit_id = raw_units.unit_id
-    left join mart_units
-        on
-            unit_keys.county = mart_units.county
-            and unit_keys.unit_id = mart_units.unit_id
-    left join annex_counties
-        on unit_keys.county = annex_counties.county
+    left join units using (county, unit_id)
+    left join raw_units using (county, unit_id)
+    left join mart_units using (county, unit_id)
+    left join annex_counties using (county)
 ),
 
 final as (

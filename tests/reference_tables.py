@@ -19,15 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.transform import invocation
 from orchestration.transform.assets import REFERENCE_SELECTION
-from orchestration.transform.invocation import (
-    BUILD_ARGS,
-    all_quarter_fingerprint,
-    keep_parse,
-    profiles_dir,
-    reading_reference,
-    restore_parse,
-)
 
 CACHE = Path(tempfile.gettempdir()) / "gongkai-test-reference"
 # One fixed warehouse to build in: its profile, and so dbt's partial parse, is reused by builds.
@@ -36,16 +29,16 @@ BUILDING = CACHE / "building" / "gongkai.duckdb"
 
 def build_reference_data(warehouse: Path, reference_dir: Path) -> None:
     """dbt builds the seeds and the reference-only models into `warehouse` (a subprocess)."""
-    profiles = profiles_dir(warehouse)
+    profiles = invocation.profiles_dir(warehouse)
     with (
-        reading_reference(reference_dir),
+        invocation.reading_reference(reference_dir),
         tempfile.TemporaryDirectory(prefix="reference-") as target,
     ):
-        restore_parse(profiles, Path(target))
+        invocation.restore_parse(profiles, Path(target))
         done = subprocess.run(
             [
                 str(Path(sys.executable).parent / "dbt"),
-                *BUILD_ARGS,
+                *invocation.BUILD_ARGS,
                 "--select",
                 *REFERENCE_SELECTION.split(),
                 "--profiles-dir",
@@ -60,7 +53,7 @@ def build_reference_data(warehouse: Path, reference_dir: Path) -> None:
         )
         if done.returncode != 0:
             raise RuntimeError(f"dbt could not build the reference data:\n{done.stdout}")
-        keep_parse(profiles, Path(target))
+        invocation.keep_parse(profiles, Path(target))
 
 
 @contextmanager
@@ -79,7 +72,7 @@ def with_reference_data(settings: Settings) -> Settings:
     warehouse that already exists is left as it is)."""
     if settings.warehouse_path.exists():
         return settings
-    fingerprint = all_quarter_fingerprint(settings.reference_dir)
+    fingerprint = invocation.all_quarter_fingerprint(settings.reference_dir)
     built = CACHE / fingerprint / BUILDING.name
     with _locked(CACHE / "cache.lock"):
         if not built.is_file():

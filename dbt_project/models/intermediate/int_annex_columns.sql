@@ -23,11 +23,7 @@ catalogued as (
         column_cadence.is_due as catalogue_is_due,
         catalogue.column_name is not null as in_catalogue
     from annex_rows
-    left join catalogue
-        on
-            annex_rows.county = catalogue.county
-            and annex_rows.annex = catalogue.annex
-            and annex_rows.column_name = catalogue.column_name
+    left join catalogue using (county, annex, column_name)
     left join column_cadence
         on
             catalogue.county = column_cadence.county

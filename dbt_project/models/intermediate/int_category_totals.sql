@@ -80,10 +80,7 @@ categorised_rows as (
         'unit_kind' as category_type,
         coalesce(units.unit_kind, '未归属单位') as category
     from annex_columns
-    left join units
-        on
-            annex_columns.county = units.county
-            and annex_columns.unit_id = units.unit_id
+    left join units using (county, unit_id)
     union all
     select
         county,
@@ -125,8 +122,7 @@ scaffold as (
         known_categories.category,
         known_categories.category_order
     from county_quarters
-    inner join known_categories
-        on county_quarters.county = known_categories.county
+    inner join known_categories using (county)
     union all
     select
         county_quarters.county,
@@ -135,8 +131,7 @@ scaffold as (
         '附件' || annexes.annex as category,
         annexes.annex as category_order
     from county_quarters
-    inner join annexes
-        on county_quarters.county = annexes.county
+    inner join annexes using (county)
 ),
 
 final as (
@@ -151,12 +146,7 @@ final as (
         coalesce(category_rows.units, 0) as units,
         coalesce(category_rows.columns, 0) as columns
     from scaffold
-    full outer join category_rows
-        on
-            scaffold.county = category_rows.county
-            and scaffold.quarter = category_rows.quarter
-            and scaffold.category_type = category_rows.category_type
-            and scaffold.category = category_rows.category
+    full outer join category_rows using (county, quarter, category_type, category)
 )
 
 select * from final

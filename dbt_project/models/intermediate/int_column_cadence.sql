@@ -32,8 +32,7 @@ final as (
         ) as is_due
     from catalogue
     cross join quarter_numbers
-    left join cadences
-        on catalogue.cadence = cadences.cadence
+    left join cadences using (cadence)
 )
 
 select * from final

@@ -69,8 +69,7 @@ final as (
         {{ measured_by('county_quarters.has_check_record', 'unit_timeliness.columns_empty') }}
             as columns_empty
     from county_quarters
-    inner join units
-        on county_quarters.county = units.county
+    inner join units using (county)
     left join unit_columns
         on
             county_quarters.county = unit_columns.county

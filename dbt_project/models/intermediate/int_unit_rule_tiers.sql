@@ -33,8 +33,7 @@ measured as (
         rules.description,
         metric_values.metric_value
     from activity
-    inner join rules
-        on activity.county = rules.county
+    inner join rules using (county)
     left join metric_values
         on
             activity.county = metric_values.county
@@ -78,11 +77,7 @@ final as (
         first_match.tier_rank as rule_tier_rank,
         first_match.description as rule_description
     from activity
-    left join first_match
-        on
-            activity.county = first_match.county
-            and activity.quarter = first_match.quarter
-            and activity.unit_id = first_match.unit_id
+    left join first_match using (county, quarter, unit_id)
 )
 
 select * from final

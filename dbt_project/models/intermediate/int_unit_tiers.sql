@@ -45,15 +45,8 @@ decided as (
         coalesce(assessments.reviewer_tier, rule_tiers.rule_tier) as tier,
         case when assessments.unit_id is not null then 'reviewer' else 'rule' end as tier_source
     from rule_tiers
-    inner join units
-        on
-            rule_tiers.county = units.county
-            and rule_tiers.unit_id = units.unit_id
-    left join assessments
-        on
-            rule_tiers.county = assessments.county
-            and rule_tiers.quarter = assessments.quarter
-            and rule_tiers.unit_id = assessments.unit_id
+    inner join units using (county, unit_id)
+    left join assessments using (county, quarter, unit_id)
 ),
 
 final as (
@@ -103,10 +96,7 @@ final as (
         -- published, the unit is listed apart (未列入通报名单) for the office to settle
         decided.has_reviewer_assessment as listed_in_notice
     from decided
-    left join tiers
-        on
-            decided.county = tiers.county
-            and decided.tier = tiers.tier
+    left join tiers using (county, tier)
 )
 
 select * from final

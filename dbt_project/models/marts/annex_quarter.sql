@@ -59,20 +59,10 @@ final as (
         coalesce(row_totals.row_count, 0) as rows,  -- noqa: RF04
         coalesce(row_totals.units, 0) as units
     from county_quarters
-    inner join annexes
-        on county_quarters.county = annexes.county
-    left join kinds_wording
-        on
-            annexes.county = kinds_wording.county
-            and annexes.annex = kinds_wording.annex
-    left join annex_totals
-        on
-            annexes.county = annex_totals.county
-            and annexes.annex = annex_totals.annex
-    left join row_totals
-        on
-            annexes.county = row_totals.county
-            and annexes.annex = row_totals.annex
+    inner join annexes using (county)
+    left join kinds_wording using (county, annex)
+    left join annex_totals using (county, annex)
+    left join row_totals using (county, annex)
 )
 
 select * from final

@@ -22,11 +22,7 @@ final as (
         previous_totals.items_published as items_previous_quarter,
         category_totals.items_published - previous_totals.items_published as items_change
     from category_totals
-    left join previous_totals
-        on
-            category_totals.county = previous_totals.county
-            and category_totals.category_type = previous_totals.category_type
-            and category_totals.category = previous_totals.category
+    left join previous_totals using (county, category_type, category)
 )
 
 select * from final

@@ -103,20 +103,14 @@ final as (
             tier_counts.units_rule_agrees_with_reviewer, 0
         ) as units_rule_agrees_with_reviewer
     from county_quarters
-    left join item_totals as current_items
-        on
-            county_quarters.county = current_items.county
-            and county_quarters.quarter = current_items.quarter
-    left join previous_county_quarters
-        on county_quarters.county = previous_county_quarters.county
+    left join item_totals as current_items using (county, quarter)
+    left join previous_county_quarters using (county)
     left join item_totals as previous_items
         on
             county_quarters.county = previous_items.county
             and previous_items.quarter = '{{ previous_quarter_key() }}'
-    left join annex_figures
-        on county_quarters.county = annex_figures.county
-    left join tier_counts
-        on county_quarters.county = tier_counts.county
+    left join annex_figures using (county)
+    left join tier_counts using (county)
 )
 
 select * from final

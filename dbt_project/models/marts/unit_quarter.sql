@@ -42,10 +42,7 @@ final as (
         unit_tiers.columns_empty,
         unit_tiers.listed_in_notice
     from unit_tiers
-    left join previous_activity
-        on
-            unit_tiers.county = previous_activity.county
-            and unit_tiers.unit_id = previous_activity.unit_id
+    left join previous_activity using (county, unit_id)
 )
 
 select * from final
