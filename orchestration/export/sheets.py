@@ -94,6 +94,7 @@ class Styles:
 
     def __init__(self, body_size: float) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles.cell_style import StyleArray
 
         thin = Side(style="thin")
         self.body_size = body_size
@@ -105,6 +106,30 @@ class Styles:
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
         self.flagged = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
+        # A table cell's style by (header, centred, flagged), once some cell has been given it.
+        self._table_cells: dict[tuple[bool, bool, bool], StyleArray] = {}
+
+    def table_cell(self, cell: Cell, *, header: bool, centered: bool, flagged: bool) -> None:
+        """Give a table cell its border, font, alignment and fill.
+
+        Assigning a style object makes openpyxl hash it against the workbook's list of styles,
+        which was most of a sheet's cost; a cell styled alike before has its style indices
+        copied instead. The first cell of each kind is styled the ordinary way, so the
+        workbook's style lists come out in the same order, and the file the same, as before.
+        """
+        from copy import copy
+
+        key = (header, centered, flagged)
+        known = self._table_cells.get(key)
+        if known is not None:
+            cell._style = copy(known)
+            return
+        cell.border = self.border
+        cell.font = self.header if header else self.body
+        cell.alignment = self.center if centered else self.left
+        if flagged:
+            cell.fill = self.flagged
+        self._table_cells[key] = copy(cell._style)
 
 
 class SheetWriter:
@@ -155,13 +180,11 @@ class SheetWriter:
         self._table_rows[self.row] = texts
         for index, value in enumerate(values):
             cell = self.sheet.cell(row=self.row, column=index + 1)
+            # Styled before the value is set: set_value may mark the style as text (quotePrefix).
+            self.styles.table_cell(
+                cell, header=header, centered=header or index in centered_columns, flagged=flagged
+            )
             set_value(cell, value)
-            cell.border = self.styles.border
-            cell.font = self.styles.header if header else self.styles.body
-            centered = header or index in centered_columns
-            cell.alignment = self.styles.center if centered else self.styles.left
-            if flagged:
-                cell.fill = self.styles.flagged
         units = [text_units(text, self.styles.body_size) for text in texts]
         self._units.append(units)
         if header:
