@@ -11,8 +11,12 @@ sized to their content. python-docx is imported inside the functions.
 
 from __future__ import annotations
 
+import copy
+import io
 import math
 import re
+import zipfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -337,14 +341,60 @@ def _annex_table(document: Document, notice: CountyQuarterNotice, annex: AnnexTa
         table._tbl.append(row)
 
 
+@dataclass(frozen=True)
+class _Blank:
+    """The set-up document, kept by a process to start every county's draft from."""
+
+    document: Document
+    body: list[Any]  # the body's elements as set up (its section's page settings)
+    files: list[tuple[str, bytes]]  # the package as saved: its member names and contents
+
+    def emptied(self) -> Document:
+        """The document with its body as set up, the previous county's draft gone."""
+        self.document.element.body[:] = [copy.deepcopy(element) for element in self.body]
+        return self.document
+
+    def save(self, path: Path) -> None:
+        """Save as python-docx does (the same files in the same order, deflated), serialising
+        only the body's part: the others are as the blank document saved them."""
+        part = self.document.part
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as package:
+            for name, content in self.files:
+                package.writestr(name, part.blob if name == part.partname.membername else content)
+
+
+_blank: _Blank | None = None
+
+
+def _blank_draft() -> _Blank:
+    """The process's blank document, set up on first use.
+
+    Setting a document up (python-docx loads its template, the styles are added) and saving
+    its unchanged parts took about as long as writing a county's whole draft. A process does
+    that once and reuses the document, emptying its body for each county; only the body
+    changes from one draft to the next (no style, header or picture is ever added).
+    """
+    global _blank
+    if _blank is None:
+        document = _new_document()
+        saved = io.BytesIO()
+        document.save(saved)
+        with zipfile.ZipFile(saved) as package:
+            files = [(name, package.read(name)) for name in package.namelist()]
+        body = [copy.deepcopy(element) for element in document.element.body]
+        _blank = _Blank(document, body, files)
+    return _blank
+
+
 def write_draft(
     notice: CountyQuarterNotice, path: Path, templates_dir: Path, issue_date: date
 ) -> int:
     """Write the draft to path; return the number of reviewer's notes it carries."""
     lines = draft_lines(notice, templates_dir, issue_date)
-    document = _new_document()
+    blank = _blank_draft()
+    document = blank.emptied()
     _write_lines(document, lines)
     for annex in notice.annexes:
         _annex_table(document, notice, annex)
-    document.save(str(path))
+    blank.save(path)
     return sum(line.kind == "review_note" for line in lines)
