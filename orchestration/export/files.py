@@ -93,12 +93,13 @@ def _render(rendering: _Rendering) -> tuple[dict[str, int], int]:
     from orchestration.export.annex_workbook import write_annex_workbook
     from orchestration.export.draft import write_draft
     from orchestration.export.review_workbook import review_workbook
+    from orchestration.export.sheets import save_workbook
 
     notice, files = rendering.notice, rendering.files
     try:
         rows = write_annex_workbook(notice, files.annexes)
         workbook, review_rows = review_workbook(notice)
-        workbook.save(files.review)
+        save_workbook(workbook, files.review)
         notes = write_draft(notice, files.draft, rendering.templates_dir, rendering.issue_date)
     except Exception as error:
         # Raised in a worker, the error crosses back to the run by pickling: a plain message

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from orchestration.export.widths import display_width, fit_columns, wider_half
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from openpyxl import Workbook
     from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -249,3 +252,37 @@ class SheetWriter:
         footer.text = FOOTER
         footer.font = TABLE_FONT
         footer.size = 10
+
+
+def save_workbook(workbook: Workbook, path: Path) -> None:
+    """workbook.save(path), each sheet's XML kept in memory on its way into the package.
+
+    openpyxl writes every sheet to a temporary file of its own, copies it into the package and
+    deletes it: seven files created and deleted per county, a tenth of the time of saving.
+    This is openpyxl 3.1's `save_workbook` and `ExcelWriter.write_worksheet` with the sheet
+    written to a buffer instead (openpyxl is pinned in uv.lock); the package is the same.
+    """
+    import datetime
+    import io
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class InMemoryWriter(ExcelWriter):  # type: ignore[misc]
+        def write_worksheet(self, ws: Worksheet) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            out = io.BytesIO()
+            writer = WorksheetWriter(ws, out)
+            writer.write()
+            ws._rels = writer._rels
+            self._archive.writestr(ws.path[1:], out.getvalue())
+            self.manifest.append(ws)
+
+    now = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    workbook.properties.modified = now
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        InMemoryWriter(workbook, archive).write_data()
