@@ -37,8 +37,9 @@ class CountyExport:
     review_notes: int
 
 
-# Rendering one county's files takes ~100 ms; a worker process (~1 s to start and import
-# openpyxl and python-docx) pays off from a few dozen counties.
+# Rendering one county's files takes ~50 ms; a worker process (~1 s to start and import
+# openpyxl and python-docx, and to set the draft's document up) pays off from a few dozen
+# counties.
 MIN_COUNTIES_PER_WORKER = 25
 
 
