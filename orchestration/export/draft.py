@@ -352,8 +352,8 @@ def _annex_table(
         column.width = width
     twips = [width.twips for width in widths]
     # The rows are written as XML and parsed at once: python-docx's add_row and cell access
-    # walk the whole table each time, which made the draft's tables cost more than the rest
-    # of the county's files together.
+    # walk the whole table each time, which made the draft's tables nearly half the time of a
+    # county's three files.
     rows = [
         _row_xml(_cells_xml(header, twips, styles.text, header=True), header=True),
         *(_row_xml(_cells_xml(values, twips, styles.text)) for values in body),
@@ -366,7 +366,7 @@ def _annex_table(
 @dataclass(frozen=True)
 class _StyleIds:
     """The ids of the styles the annex tables use (python-docx finds a style by its name by
-    searching the whole styles part, a tenth of the time of a draft when done per table)."""
+    searching the whole styles part, a quarter of the time of a draft when done per table)."""
 
     grid: str  # the table's: Table Grid
     text: str  # its paragraphs': TABLE_STYLE
@@ -378,7 +378,7 @@ class _Blank:
 
     document: Document
     body: list[Any]  # the body's elements as set up (its section's page settings)
-    package: bytes  # the saved package without the body's part, whose name this is:
+    package: bytes  # the package as saved, without the body's part (body_name)
     body_name: str
     styles: _StyleIds
 
@@ -408,7 +408,8 @@ def _blank_draft() -> _Blank:
     Setting a document up (python-docx loads its template, the styles are added) and saving
     its unchanged parts took about as long as writing a county's whole draft. A process does
     that once and reuses the document, emptying its body for each county; only the body
-    changes from one draft to the next (no style, header or picture is ever added).
+    changes from one draft to the next. A draft must therefore add nothing outside its body
+    (no style, header, picture or link): the saved package would not have it.
     """
     global _blank
     if _blank is None:
