@@ -409,7 +409,9 @@ def _blank_draft() -> _Blank:
     its unchanged parts took about as long as writing a county's whole draft. A process does
     that once and reuses the document, emptying its body for each county; only the body
     changes from one draft to the next. A draft must therefore add nothing outside its body
-    (no style, header, picture or link): the saved package would not have it.
+    (no style, header, picture or link): the saved package would not have it. Drafts are
+    written one at a time in a process (worker processes, or the run's own): the document is
+    not shared between threads.
     """
     global _blank
     if _blank is None:
