@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration.export.records import AnnexTable, CountyQuarterNotice
-from orchestration.export.sheets import SheetWriter, Styles
+from orchestration.export.sheets import SheetWriter, Styles, save_workbook
 from orchestration.export.wording import TOTAL_LABEL, annex_headers
 
 if TYPE_CHECKING:
@@ -53,5 +53,5 @@ def write_annex_workbook(notice: CountyQuarterNotice, path: Path) -> dict[str, i
         annex.label: _write_annex(workbook.create_sheet(annex.label), styles, notice, annex)
         for annex in notice.annexes
     }
-    workbook.save(path)
+    save_workbook(workbook, path)
     return rows

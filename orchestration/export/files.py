@@ -14,6 +14,7 @@ from pathlib import Path
 
 from orchestration.export.atomic import replacing
 from orchestration.export.records import CountyQuarterNotice, read_notices
+from orchestration.export.template import forget_templates
 from orchestration.export.wording import annex_file_name, draft_file_name, review_file_name
 from orchestration.parallel import map_in_processes
 from orchestration.quarters import Quarter
@@ -36,8 +37,9 @@ class CountyExport:
     review_notes: int
 
 
-# Rendering one county's files takes ~100 ms; a worker process (~1 s to start and import
-# openpyxl and python-docx) pays off from a few dozen counties.
+# Rendering one county's files takes ~50 ms; a worker process (~1 s to start and import
+# openpyxl and python-docx, and to set the draft's document up) pays off from a few dozen
+# counties.
 MIN_COUNTIES_PER_WORKER = 25
 
 
@@ -70,6 +72,7 @@ def export_notices(
     Counties are rendered in worker processes when there are many (orchestration/parallel.py),
     each into its own temporary files; only when every county succeeded are they moved into place.
     """
+    forget_templates()  # this process may have compiled them for an earlier export
     targets = [county_files(notice, exports_dir) for notice in notices]
     paths = [path for files in targets for path in (files.annexes, files.review, files.draft)]
     with replacing(paths) as temporaries:
@@ -91,12 +94,13 @@ def _render(rendering: _Rendering) -> tuple[dict[str, int], int]:
     from orchestration.export.annex_workbook import write_annex_workbook
     from orchestration.export.draft import write_draft
     from orchestration.export.review_workbook import review_workbook
+    from orchestration.export.sheets import save_workbook
 
     notice, files = rendering.notice, rendering.files
     try:
         rows = write_annex_workbook(notice, files.annexes)
         workbook, review_rows = review_workbook(notice)
-        workbook.save(files.review)
+        save_workbook(workbook, files.review)
         notes = write_draft(notice, files.draft, rendering.templates_dir, rendering.issue_date)
     except Exception as error:
         # Raised in a worker, the error crosses back to the run by pickling: a plain message

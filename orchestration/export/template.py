@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from orchestration.export.records import CountyQuarterNotice
 from orchestration.export.wording import published_lists, review_items, unlisted_units
 from orchestration.settings import REFERENCE_DIR
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATES_FOLDER = "templates"
 BUNDLED_TEMPLATES = REFERENCE_DIR / TEMPLATES_FOLDER
@@ -81,20 +85,40 @@ def template_fields(notice: CountyQuarterNotice, issue_date: date) -> dict[str, 
     }
 
 
-def render_text(notice: CountyQuarterNotice, templates_dir: Path, issue_date: date) -> str:
-    """The county's template rendered with the notice's fields."""
+@lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> SandboxedEnvironment:
+    """The Jinja2 environment of a templates folder; it keeps each template once compiled.
+
+    Compiling a template took as long as writing a county's annex tables, so a process compiles
+    each template once per export (see `forget_templates`), not once per county.
+    """
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    path = template_path(templates_dir, notice.county)
     # Sandboxed: a template is text a clerk edits, so it gets the fields and nothing else.
-    environment = SandboxedEnvironment(
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([templates_dir, BUNDLED_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        # Read once per export: every county of a quarter gets the same version of a template.
+        auto_reload=False,
     )
+
+
+def forget_templates() -> None:
+    """Drop the compiled templates, so that the next export reads the templates afresh (a
+    clerk may have edited one since the last export of this process)."""
+    _environment.cache_clear()
+
+
+def render_text(notice: CountyQuarterNotice, templates_dir: Path, issue_date: date) -> str:
+    """The county's template rendered with the notice's fields."""
+    import jinja2
+
+    path = template_path(templates_dir, notice.county)
+    environment = _environment(templates_dir)
     try:
         template = environment.get_template(path.name)
         return template.render(template_fields(notice, issue_date))

@@ -10,12 +10,15 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 # Narrower widths are looked for where one of a column's widest texts takes 1 to 4 lines.
 MAX_LINES_CONSIDERED = 4
 CANDIDATE_TEXTS = 8
 
 
+# A county's unit and column names recur in every sheet and table of its three files.
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
     """Width in half-width characters: a Chinese (wide or full-width) character takes two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
@@ -35,6 +38,49 @@ def _candidates(texts: Sequence[float]) -> set[float]:
     """Widths worth trying for a column: where one of its widest texts takes one line fewer."""
     widest = sorted(set(texts), reverse=True)[:CANDIDATE_TEXTS]
     return {text / lines for text in widest for lines in range(1, MAX_LINES_CONSIDERED + 1)}
+
+
+Row = tuple[float, ...]
+
+
+def _narrowing(
+    table: Counter[Row],
+    widths: list[float],
+    lowest: list[float],
+    candidates: list[set[float]],
+    excess: float,
+) -> tuple[float, int, float] | None:
+    """The narrowing that adds the fewest printed lines per unit of width saved, as
+    (cost, column, new width), or None when every column is at its floor."""
+    # Each row's tallest cell, which column it is in and the tallest of the others: a row's
+    # height without one column is then known without looking at its cells again.
+    tallest: list[tuple[Row, int, int, int, int]] = []
+    for row, times in table.items():
+        line = [_lines(text, width) for text, width in zip(row, widths, strict=True)]
+        top = max(line)
+        at = line.index(top)
+        tallest.append((row, times, top, at, max([1, *line[:at], *line[at + 1 :]])))
+    best: tuple[float, int, float] | None = None
+    for index, current in enumerate(widths):
+        # Rows alike in this column's text and in their height otherwise add the same lines.
+        groups: Counter[tuple[float, int, int]] = Counter()
+        for row, times, top, at, second in tallest:
+            groups[(row[index], second if index == at else top, top)] += times
+        shapes = list(groups.items())
+        tried: set[float] = set()
+        for candidate in candidates[index] | {lowest[index]}:
+            target = max(candidate, lowest[index], current - excess)
+            if target >= current - 1e-9 or target in tried:
+                continue
+            tried.add(target)
+            added = sum(
+                times * (max(_lines(text, target), others) - top)
+                for (text, others, top), times in shapes
+            )
+            cost = added / (current - target)
+            if best is None or cost < best[0]:
+                best = (cost, index, target)
+    return best
 
 
 def fit_columns(
@@ -63,25 +109,7 @@ def fit_columns(
     candidates = [_candidates(column) for column in columns]
     while sum(widths) + padding * count > available + 1e-9:
         excess = sum(widths) + padding * count - available
-        lines = {
-            row: [_lines(text, w) for text, w in zip(row, widths, strict=True)] for row in table
-        }
-        best: tuple[float, int, float] | None = None
-        for index in range(count):
-            others = {
-                row: max([1, *line[:index], *line[index + 1 :]]) for row, line in lines.items()
-            }
-            for candidate in candidates[index] | {lowest[index]}:
-                target = max(candidate, lowest[index], widths[index] - excess)
-                if target >= widths[index] - 1e-9:
-                    continue
-                added = sum(
-                    times * (max(_lines(row[index], target), others[row]) - max(lines[row]))
-                    for row, times in table.items()
-                )
-                cost = added / (widths[index] - target)
-                if best is None or cost < best[0]:
-                    best = (cost, index, target)
+        best = _narrowing(table, widths, lowest, candidates, excess)
         if best is None:  # every column at its floor: the page is simply too narrow
             break
         _, index, target = best
