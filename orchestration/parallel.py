@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from typing import TypeVar
 
-from orchestration.settings import PROJECT_ROOT
+from orchestration.settings import PROJECT_ROOT, Settings
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -39,10 +39,13 @@ def map_in_processes(
 ) -> list[Result]:
     """[function(item) for item in items], in order, over worker processes when it pays.
 
-    `function` must be a module-level function and items and results picklable. Workers come
-    from a fork server: a plain fork would copy the Dagster run process with its threads and
-    locks mid-flight, and the server forks from a clean, single-threaded process instead.
+    `workers` caps the processes (default: Settings.workers, GONGKAI_WORKERS). `function` must
+    be a module-level function and items and results picklable. Workers come from a fork server:
+    a plain fork would copy the Dagster run process with its threads and locks mid-flight, and
+    the server forks from a clean, single-threaded process instead.
     """
+    if workers is None:
+        workers = Settings.from_env().workers
     workers = worker_count(len(items), min_items_per_worker, workers)
     if workers == 1:
         return [function(item) for item in items]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
-from orchestration.parallel import worker_count
+import pytest
+
+from orchestration.parallel import map_in_processes, worker_count
 from orchestration.settings import PROJECT_ROOT
 
 
@@ -37,3 +40,17 @@ def test_workers_find_the_project_when_the_parent_dropped_it_from_sys_path() -> 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Quarter(year=2021, number=4)" in done.stdout
+
+
+def _process_id(_: object) -> int:
+    return os.getpid()
+
+
+@pytest.mark.parametrize(("setting", "in_this_process"), [("1", True), ("2", False)])
+def test_gongkai_workers_sets_the_processes(
+    monkeypatch: pytest.MonkeyPatch, setting: str, in_this_process: bool
+) -> None:
+    monkeypatch.setenv("GONGKAI_WORKERS", setting)
+    pids = set(map_in_processes(_process_id, range(8), min_items_per_worker=1))
+    assert (pids == {os.getpid()}) is in_this_process
+    assert os.getpid() not in pids or in_this_process

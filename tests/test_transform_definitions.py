@@ -87,6 +87,15 @@ def _reader(reference: Path) -> subprocess.Popen[str]:
     return process
 
 
+def _answer(reader: subprocess.Popen[str]) -> str:
+    """What the reader printed once it read the link. Read through the same buffered stream as
+    "asking": `communicate(timeout=...)` reads the pipe itself and would miss a line that
+    `readline` had already buffered."""
+    reader.wait(timeout=STOP_TIMEOUT)
+    assert reader.stdout is not None
+    return reader.stdout.read().strip()
+
+
 def test_a_run_of_another_reference_folder_waits_while_dbt_reads_the_seed_path(
     tmp_path: Path,
 ) -> None:
@@ -99,12 +108,12 @@ def test_a_run_of_another_reference_folder_waits_while_dbt_reads_the_seed_path(
             readers = [_reader(second), _reader(first)]
             other, same = readers
             # a reader of the same folder shares the link at once
-            assert same.communicate(timeout=STOP_TIMEOUT)[0].strip() == str(first.resolve())
+            assert _answer(same) == str(first.resolve())
             # the other folder's reader waits: the link keeps naming ours while we read it
             with pytest.raises(subprocess.TimeoutExpired):
                 other.wait(timeout=1)
             assert REFERENCE_LINK.resolve() == first.resolve()
-        assert other.communicate(timeout=STOP_TIMEOUT)[0].strip() == str(second.resolve())
+        assert _answer(other) == str(second.resolve())
     finally:
         for reader in readers:
             kill_group(reader)
