@@ -5,59 +5,40 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Sequence
 
 import docx
 import pytest
 from lxml import etree
 
+from orchestration.export import widths
 from orchestration.export.draft import _run_content
-from orchestration.export.widths import _candidates, _lines, fit_columns
+from orchestration.export.widths import Row, _lines, fit_columns
 
 
-def _row_by_row(
-    rows: Sequence[Sequence[float]],
-    padding: float,
-    minimum: float,
-    available: float,
-    floors: Sequence[float],
-) -> list[float]:
-    """fit_columns as first written: every candidate width tried against every row."""
-    count = len(floors)
-    table = Counter(tuple([*row, *[0.0] * (count - len(row))]) for row in rows)
-    columns = [[row[i] for row in table] for i in range(count)]
-    lowest = [max(minimum - padding, floor, 1e-3) for floor in floors]
-    widths = [max([low, *column]) for low, column in zip(lowest, columns, strict=True)]
-    candidates = [_candidates(column) for column in columns]
-    while sum(widths) + padding * count > available + 1e-9:
-        excess = sum(widths) + padding * count - available
-        lines = {
-            row: [_lines(text, w) for text, w in zip(row, widths, strict=True)] for row in table
-        }
-        best: tuple[float, int, float] | None = None
-        for index in range(count):
-            others = {
-                row: max([1, *line[:index], *line[index + 1 :]]) for row, line in lines.items()
-            }
-            for candidate in candidates[index] | {lowest[index]}:
-                target = max(candidate, lowest[index], widths[index] - excess)
-                if target >= widths[index] - 1e-9:
-                    continue
-                added = sum(
-                    times * (max(_lines(row[index], target), others[row]) - max(lines[row]))
-                    for row, times in table.items()
-                )
-                cost = added / (widths[index] - target)
-                if best is None or cost < best[0]:
-                    best = (cost, index, target)
-        if best is None:
-            break
-        widths[best[1]] = best[2]
-    total = [width + padding for width in widths]
-    spare = available - sum(total)
-    if spare > 0:
-        total = [width + spare * width / sum(total) for width in total]
-    return total
+def _row_by_row_narrowing(
+    table: Counter[Row],
+    widths: list[float],
+    lowest: list[float],
+    candidates: list[set[float]],
+    excess: float,
+) -> tuple[float, int, float] | None:
+    """fit_columns' narrowing as first written: every candidate width tried against every row."""
+    lines = {row: [_lines(text, w) for text, w in zip(row, widths, strict=True)] for row in table}
+    best: tuple[float, int, float] | None = None
+    for index in range(len(widths)):
+        others = {row: max([1, *line[:index], *line[index + 1 :]]) for row, line in lines.items()}
+        for candidate in candidates[index] | {lowest[index]}:
+            target = max(candidate, lowest[index], widths[index] - excess)
+            if target >= widths[index] - 1e-9:
+                continue
+            added = sum(
+                times * (max(_lines(row[index], target), others[row]) - max(lines[row]))
+                for row, times in table.items()
+            )
+            cost = added / (widths[index] - target)
+            if best is None or cost < best[0]:
+                best = (cost, index, target)
+    return best
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -73,7 +54,9 @@ def test_fit_columns_chooses_what_trying_every_row_chooses(seed: int) -> None:
     floors = [generator.choice([0.0, 3.0, 8.5]) for _ in range(count)]
     available = generator.uniform(20, 200)
 
-    expected = _row_by_row(rows, 1.5, 6, available, floors)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(widths, "_narrowing", _row_by_row_narrowing)
+        expected = fit_columns(rows, 1.5, 6, available, floors)
 
     assert fit_columns(rows, 1.5, 6, available, floors) == expected
     assert all(math.isfinite(width) for width in expected)
