@@ -201,3 +201,25 @@ def test_draft_is_laid_out_as_an_official_document(draft: docx.document.Document
     assert body.paragraph_format.first_line_indent.pt == 32  # two characters
     cell_paragraph = draft.tables[0].rows[1].cells[1].paragraphs[0]
     assert cell_paragraph.style.name == "表格文字"
+
+
+def test_a_draft_that_changes_its_document_outside_the_body_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the body part is saved afresh per county: a style a draft added would be lost."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from orchestration.export import draft as drafts
+    from orchestration.export.files import ExportError
+
+    monkeypatch.setattr(drafts, "_blank", None)  # a document of this test's own
+    write_lines = drafts._write_lines
+
+    def adding_a_style(document: docx.document.Document, lines: list) -> None:  # type: ignore[type-arg]
+        document.styles.add_style("Added by a draft", WD_STYLE_TYPE.PARAGRAPH)
+        write_lines(document, lines)
+
+    monkeypatch.setattr(drafts, "_write_lines", adding_a_style)
+    with pytest.raises(ExportError, match="outside the body"):
+        export_sample(tmp_path)
+    assert not list((tmp_path / "exports").rglob("*.docx"))

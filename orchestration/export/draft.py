@@ -381,6 +381,7 @@ class _Blank:
     package: bytes  # the package as saved, without the body's part (body_name)
     body_name: str
     styles: _StyleIds
+    outside_body: tuple[int, int]  # its relationships and styles, which a draft must not change
 
     def emptied(self) -> Document:
         """The document with its body as set up, the previous county's draft gone."""
@@ -394,12 +395,23 @@ class _Blank:
         (0.8 MB of XML) again for every county took most of the time of a save. The body's
         part comes last in the package instead of fifth, which readers do not mind.
         """
+        if _outside_body(self.document) != self.outside_body:
+            # The package's other parts are the blank document's: a style, picture or link a
+            # draft added would be lost, leaving a file Word cannot open.
+            raise RuntimeError(
+                "the draft changed its document outside the body (a style or relationship);"
+                " only the body part is saved afresh"
+            )
         path.write_bytes(self.package)
         with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as package:
             package.writestr(self.body_name, self.document.part.blob)
 
 
 _blank: _Blank | None = None
+
+
+def _outside_body(document: Document) -> tuple[int, int]:
+    return len(document.part.rels), len(document.styles.element)
 
 
 def _blank_draft() -> _Blank:
@@ -428,7 +440,9 @@ def _blank_draft() -> _Blank:
         styles = _StyleIds(
             grid=document.styles["Table Grid"].style_id, text=document.styles[TABLE_STYLE].style_id
         )
-        _blank = _Blank(document, body, others.getvalue(), body_name, styles)
+        _blank = _Blank(
+            document, body, others.getvalue(), body_name, styles, _outside_body(document)
+        )
     return _blank
 
 
