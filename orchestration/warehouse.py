@@ -98,6 +98,9 @@ create table if not exists raw.check_records (
 """
 
 RAW_TABLES = ("annex_rows", "annex_totals", "reviewer_assessments", "source_files", "check_records")
+# Each county's tier labels and ranks as its effective rules name them (dbt's int_tiers, built with
+# the reference data): the ingest reads the reviewer's sheet with them, the export lists by them.
+TIERS_VIEW = ("intermediate", "int_tiers")
 
 
 class WarehouseLocked(RuntimeError):

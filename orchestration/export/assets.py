@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from orchestration.export.records import MART_MODELS, TIERS_VIEW
+from orchestration.export.records import MART_MODELS
 from orchestration.partitions import quarter_of, quarterly_partitions
 from orchestration.resources import WarehouseRun
+from orchestration.warehouse import TIERS_VIEW
 
 # Counties whose files and preview the materialisation lists one by one.
 COUNTIES_DETAILED = 5

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from orchestration.quarters import Quarter
+from orchestration.warehouse import TIERS_VIEW
 
 if TYPE_CHECKING:
     import duckdb
@@ -24,8 +25,6 @@ MART_MODELS = (
     "quarter_summary",
     "annex_quarter",
 )
-# Each county's tier labels and ranks as its rules name them (a list may be empty in a quarter).
-TIERS_VIEW = ("intermediate", "int_tiers")
 
 
 @dataclass(frozen=True)

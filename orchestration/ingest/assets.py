@@ -5,9 +5,9 @@ from collections.abc import Iterator
 import dagster as dg
 
 from orchestration.ingest.errors import IngestError
-from orchestration.ingest.tier_labels import TIERS_VIEW
 from orchestration.partitions import quarter_of, quarterly_partitions
 from orchestration.resources import WarehouseRun
+from orchestration.warehouse import TIERS_VIEW
 
 RAW_TABLE_DESCRIPTIONS = {
     "annex_rows": "附件的每一行（栏目、公开数量、责任单位、备注及来源文件/行号）。"

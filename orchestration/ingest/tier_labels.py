@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.warehouse import connect
-
-TIERS_VIEW = ("intermediate", "int_tiers")
+from orchestration.warehouse import TIERS_VIEW, connect
 
 
 class TierLabelsMissingError(RuntimeError):
