@@ -14,7 +14,6 @@ from pathlib import Path
 
 from orchestration.export.atomic import replacing
 from orchestration.export.records import CountyQuarterNotice, read_notices
-from orchestration.export.template import forget_templates
 from orchestration.export.wording import annex_file_name, draft_file_name, review_file_name
 from orchestration.parallel import map_in_processes
 from orchestration.quarters import Quarter
@@ -72,7 +71,6 @@ def export_notices(
     Counties are rendered in worker processes when there are many (orchestration/parallel.py),
     each into its own temporary files; only when every county succeeded are they moved into place.
     """
-    forget_templates()  # this process may have compiled them for an earlier export
     targets = [county_files(notice, exports_dir) for notice in notices]
     paths = [path for files in targets for path in (files.annexes, files.review, files.draft)]
     with replacing(paths) as temporaries:

@@ -90,7 +90,9 @@ def _environment(templates_dir: Path) -> SandboxedEnvironment:
     """The Jinja2 environment of a templates folder; it keeps each template once compiled.
 
     Compiling a template took as long as writing a county's annex tables, so a process compiles
-    each template once per export (see `forget_templates`), not once per county.
+    each template once, not once per county; Jinja compiles it again when the file changes (it
+    compares the file's modification time on each use), so an edited template is picked up.
+    Runs export in a process of their own (the CLI's, or a run worker's), so the cache lasts a run.
     """
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
@@ -102,15 +104,7 @@ def _environment(templates_dir: Path) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
-        # Read once per export: every county of a quarter gets the same version of a template.
-        auto_reload=False,
     )
-
-
-def forget_templates() -> None:
-    """Drop the compiled templates, so that the next export reads the templates afresh (a
-    clerk may have edited one since the last export of this process)."""
-    _environment.cache_clear()
 
 
 def render_text(notice: CountyQuarterNotice, templates_dir: Path, issue_date: date) -> str:
