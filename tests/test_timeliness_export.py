@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from orchestration.export.timeliness_sheet import (
     SHEET_TITLE,
@@ -14,6 +14,7 @@ from orchestration.export.timeliness_sheet import (
     agreement_figure,
     overdue_hint,
 )
+from orchestration.export.xlsx import Workbook
 from orchestration.quarters import Quarter
 
 CHECK_DATE = date(2020, 3, 31)

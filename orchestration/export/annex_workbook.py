@@ -8,21 +8,18 @@ number in the footer.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from orchestration.export.records import AnnexTable, CountyQuarterNotice
-from orchestration.export.sheets import SheetWriter, Styles, save_workbook
+from orchestration.export.sheets import SheetWriter, Styles
 from orchestration.export.wording import TOTAL_LABEL, annex_headers
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
+from orchestration.export.xlsx import Sheet, Workbook
 
 BODY_SIZE = 11
 CENTERED_COLUMNS = (0, 2)
 
 
 def _write_annex(
-    sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice, annex: AnnexTable
+    sheet: Sheet, styles: Styles, notice: CountyQuarterNotice, annex: AnnexTable
 ) -> int:
     writer = SheetWriter(sheet, styles, width=5)
     writer.title(annex.label, font=styles.label, centered=False)
@@ -34,24 +31,21 @@ def _write_annex(
             [line.row_number, line.column_name_raw, line.item_count, line.unit_name_raw, line.note],
             centered_columns=CENTERED_COLUMNS,
         )
-    total_row = writer.table_row(
+    writer.table_row(
         [TOTAL_LABEL, None, annex.declared_total, None, None], centered_columns=CENTERED_COLUMNS
     )
-    sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=2)
+    writer.merge(1, 2)
     writer.finish(title_row=title_row, header_row=header_row)
     return len(lines)
 
 
 def write_annex_workbook(notice: CountyQuarterNotice, path: Path) -> dict[str, int]:
     """Write the county's annex tables to path; return the data rows per sheet."""
-    from openpyxl import Workbook
-
     styles = Styles(BODY_SIZE)
     workbook = Workbook()
-    workbook.remove(workbook.active)
     rows = {
         annex.label: _write_annex(workbook.create_sheet(annex.label), styles, notice, annex)
         for annex in notice.annexes
     }
-    save_workbook(workbook, path)
+    workbook.save(path)
     return rows

@@ -36,9 +36,8 @@ class CountyExport:
     review_notes: int
 
 
-# Rendering one county's files takes ~50 ms; a worker process (~1 s to start and import
-# openpyxl and python-docx, and to set the draft's document up) pays off from a few dozen
-# counties.
+# Rendering one county's files takes ~35 ms; a worker process (~1 s to start, import python-docx
+# and set the draft's document up) pays off from a few dozen counties.
 MIN_COUNTIES_PER_WORKER = 25
 
 
@@ -92,13 +91,12 @@ def _render(rendering: _Rendering) -> tuple[dict[str, int], int]:
     from orchestration.export.annex_workbook import write_annex_workbook
     from orchestration.export.draft import write_draft
     from orchestration.export.review_workbook import review_workbook
-    from orchestration.export.sheets import save_workbook
 
     notice, files = rendering.notice, rendering.files
     try:
         rows = write_annex_workbook(notice, files.annexes)
         workbook, review_rows = review_workbook(notice)
-        save_workbook(workbook, files.review)
+        workbook.save(files.review)
         notes = write_draft(notice, files.draft, rendering.templates_dir, rendering.issue_date)
     except Exception as error:
         # Raised in a worker, the error crosses back to the run by pickling: a plain message

@@ -10,17 +10,14 @@ building the workbook with `review_workbook`, writing the sheet with a `SheetWri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestration.export.records import CategoryTotal, CountyQuarterNotice, UnitTier
 from orchestration.export.sheets import SheetWriter, Styles
 from orchestration.export.timeliness_sheet import SHEET_TITLE as TIMELINESS_SHEET
 from orchestration.export.timeliness_sheet import add_timeliness_sheet, agreement_figure
 from orchestration.export.wording import UNLISTED, published_lists, unlisted_units
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+from orchestration.export.xlsx import Sheet, Workbook
 
 BODY_SIZE = 10
 TIERS_SHEET = "分档名单"
@@ -46,7 +43,7 @@ def tier_counts(notice: CountyQuarterNotice) -> str:
     return f"{counts}；{UNLISTED}{len(unlisted_units(notice))}个"
 
 
-def _write_tiers(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) -> int:
+def _write_tiers(sheet: Sheet, styles: Styles, notice: CountyQuarterNotice) -> int:
     writer = SheetWriter(sheet, styles, width=8)
     title_row = writer.title(
         f"{notice.county}信息公开{notice.quarter.chinese_ordinal}更新情况分档名单"
@@ -94,7 +91,7 @@ def _category_rows(
         writer.table_row(values, centered_columns=(1, 2, 3, 4, 5))
 
 
-def _write_summary(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) -> int:
+def _write_summary(sheet: Sheet, styles: Styles, notice: CountyQuarterNotice) -> int:
     summary = notice.summary
     with_previous = notice.has_previous_quarter
     writer = SheetWriter(sheet, styles, width=6 if with_previous else 4)
@@ -146,7 +143,7 @@ def _comparison(unit: UnitTier) -> str:
     return FLAG_DISAGREE if unit.tiers_disagree else "一致"
 
 
-def _write_comparison(sheet: Worksheet, styles: Styles, notice: CountyQuarterNotice) -> int:
+def _write_comparison(sheet: Sheet, styles: Styles, notice: CountyQuarterNotice) -> int:
     writer = SheetWriter(sheet, styles, width=10)
     title_row = writer.title(
         f"{notice.county}信息公开{notice.quarter.chinese_ordinal}规则分档与核查意见比对"
@@ -172,11 +169,8 @@ def _write_comparison(sheet: Worksheet, styles: Styles, notice: CountyQuarterNot
 
 def review_workbook(notice: CountyQuarterNotice) -> tuple[Workbook, dict[str, int]]:
     """The review workbook, not yet saved, and the data rows of each of its sheets."""
-    from openpyxl import Workbook
-
     styles = Styles(BODY_SIZE)
     workbook = Workbook()
-    workbook.remove(workbook.active)
     rows = {
         name: writer(workbook.create_sheet(name), styles, notice)
         for name, writer in (

@@ -1,37 +1,32 @@
-"""What every exported sheet shares: safe cell values, fonts, column widths and print setup.
+"""What every exported sheet shares: fonts, cell formats, column widths and print setup.
 
 A sheet is written top-down by a `SheetWriter`, which remembers how wide each column's content is
 and, at the end, sizes the columns to fill the printed page's width and sets the page up (A4,
-repeated title rows, page numbers in the footer). openpyxl is imported inside the functions: the
-code location must load without it.
+repeated title rows, page numbers in the footer). The sheets are `xlsx.Sheet`s, written out by
+the export's own small .xlsx writer (orchestration/export/xlsx.py).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orchestration.export.widths import display_width, fit_columns, wider_half
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from openpyxl import Workbook
-    from openpyxl.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
+from orchestration.export.xlsx import CellFormat, Font, PageSetup, Sheet
 
 TABLE_FONT = "宋体"
-# Excel would read these leading characters as the start of a formula (or, for tab and CR, as
-# a way to smuggle one past a CSV-minded check); text from a clerk's file must stay text.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CHINESE_CHARSET = 134  # GB2312: Excel falls back to a Chinese font where 宋体 is missing
+FLAGGED_FILL = "FFF2CC"
 MIN_COLUMN_WIDTH = 6
 FOOTER = "第 &P 页 共 &N 页"
+FOOTER_SIZE = 10
 
 # Printed width between the margins, in Excel's column-width units. A unit is the width of a
 # digit of the workbook's default font (Calibri 11: 7 px at 96 dpi) and each column adds 5 px of
 # padding; A4 is 210 x 297 mm and the margins below are 15 mm each side.
 MARGIN_INCHES = 0.6
+HEADER_MARGIN_INCHES = 0.5  # no page header is printed; Excel's default
 PIXELS_PER_UNIT = 7
 PADDING_PIXELS = 5
 # A half-width character of 宋体 at 11 pt is 11 * 96 / 72 / 2 px wide: ~1.05 units.
@@ -71,68 +66,37 @@ def wrapped_lines(text: str, size_pt: float, width_units: float) -> int:
     )
 
 
-class UnwritableTextError(ValueError):
-    """Text holding a control character, which the .xlsx format cannot store."""
-
-
-def set_value(cell: Cell, value: Any) -> None:
-    """Write a value; text that Excel could take for a formula is stored as text."""
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
-    try:
-        cell.value = value
-    except IllegalCharacterError as error:
-        raise UnwritableTextError(
-            f"“{value!r}”含有Excel无法保存的控制字符，请在原表格中删除后重新导入。"
-            f" / {value!r} contains a control character Excel cannot store:"
-            " remove it in the source spreadsheet and ingest again."
-        ) from error
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 class Styles:
-    """Style objects for one workbook, with its body text size (openpyxl shares equal styles)."""
+    """The cell formats of one workbook, with its body text size."""
 
     def __init__(self, body_size: float) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-        from openpyxl.styles.cell_style import StyleArray
-
-        thin = Side(style="thin")
         self.body_size = body_size
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.title = Font(name=TABLE_FONT, size=16, bold=True, charset=134)
-        self.label = Font(name=TABLE_FONT, size=12, bold=True, charset=134)
-        self.header = Font(name=TABLE_FONT, size=body_size, bold=True, charset=134)
-        self.body = Font(name=TABLE_FONT, size=body_size, charset=134)
-        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        self.flagged = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
-        # A table cell's style by (header, centred, flagged), once some cell has been given it.
-        self._table_cells: dict[tuple[bool, bool, bool], StyleArray] = {}
+        self.title = Font(TABLE_FONT, 16, bold=True, charset=CHINESE_CHARSET)
+        self.label = Font(TABLE_FONT, 12, bold=True, charset=CHINESE_CHARSET)
+        self.header = Font(TABLE_FONT, body_size, bold=True, charset=CHINESE_CHARSET)
+        self.body = Font(TABLE_FONT, body_size, charset=CHINESE_CHARSET)
+        # Formats are hashed for the workbook's style table: one object per kind of cell.
+        self._table_cells: dict[tuple[bool, bool, bool], CellFormat] = {}
 
-    def table_cell(self, cell: Cell, *, header: bool, centered: bool, flagged: bool) -> None:
-        """Give a table cell its border, font, alignment and fill.
+    def line(self, font: Font, *, centered: bool) -> CellFormat:
+        """A line of text without a border (a title, a note)."""
+        horizontal = "center" if centered else "left"
+        return CellFormat(font, horizontal, "center", wrap=True)
 
-        Assigning a style object makes openpyxl hash it against the workbook's list of styles,
-        a fifth of the time of a county's files; a cell styled alike before has its style indices
-        copied instead. The first cell of each kind is styled the ordinary way, so the
-        workbook's style lists come out in the same order, and the file the same, as before.
-        """
-        from copy import copy
-
+    def table_cell(self, *, header: bool, centered: bool, flagged: bool) -> CellFormat:
+        """A table cell: border, font, alignment and, for a row to look at, a fill."""
         key = (header, centered, flagged)
         known = self._table_cells.get(key)
-        if known is not None:
-            cell._style = copy(known)
-            return
-        cell.border = self.border
-        cell.font = self.header if header else self.body
-        cell.alignment = self.center if centered else self.left
-        if flagged:
-            cell.fill = self.flagged
-        self._table_cells[key] = copy(cell._style)
+        if known is None:
+            known = self._table_cells[key] = CellFormat(
+                self.header if header else self.body,
+                "center" if centered else "left",
+                "center",
+                wrap=True,
+                border=True,
+                fill=FLAGGED_FILL if flagged else None,
+            )
+        return known
 
 
 class SheetWriter:
@@ -143,7 +107,7 @@ class SheetWriter:
     overprinted row is worse than a generous one.
     """
 
-    def __init__(self, sheet: Worksheet, styles: Styles, width: int) -> None:
+    def __init__(self, sheet: Sheet, styles: Styles, width: int) -> None:
         self.sheet = sheet
         self.styles = styles
         self.width = width
@@ -152,19 +116,15 @@ class SheetWriter:
         # A header may wrap onto two lines rather than widen a column of numbers, not more.
         self._floors = [0.0] * width
         self._table_rows: dict[int, list[str]] = {}
-        self._titles: dict[int, float] = {}  # row -> font size
+        self._titles: dict[int, tuple[str, float]] = {}  # row -> text, font size
 
-    def title(self, text: str, *, font: Any = None, centered: bool = True) -> int:
+    def title(self, text: str, *, font: Font | None = None, centered: bool = True) -> int:
         """A line of text across the whole table (merged), e.g. the table's title."""
         self.row += 1
-        cell = self.sheet.cell(row=self.row, column=1)
-        set_value(cell, text)
-        cell.font = font or self.styles.title
-        cell.alignment = self.styles.center if centered else self.styles.left
-        self.sheet.merge_cells(
-            start_row=self.row, start_column=1, end_row=self.row, end_column=self.width
-        )
-        self._titles[self.row] = cell.font.sz
+        font = font or self.styles.title
+        self.sheet.set(self.row, 1, text, self.styles.line(font, centered=centered))
+        self.sheet.merge(self.row, 1, self.row, self.width)
+        self._titles[self.row] = (text, font.size)
         return self.row
 
     def blank(self) -> None:
@@ -182,12 +142,9 @@ class SheetWriter:
         texts = ["" if value is None else str(value) for value in values]
         self._table_rows[self.row] = texts
         for index, value in enumerate(values):
-            cell = self.sheet.cell(row=self.row, column=index + 1)
-            # Styled before the value is set: set_value may mark the style as text (quotePrefix).
-            self.styles.table_cell(
-                cell, header=header, centered=header or index in centered_columns, flagged=flagged
-            )
-            set_value(cell, value)
+            centered = header or index in centered_columns
+            cell_format = self.styles.table_cell(header=header, centered=centered, flagged=flagged)
+            self.sheet.set(self.row, index + 1, value, cell_format)
         units = [text_units(text, self.styles.body_size) for text in texts]
         self._units.append(units)
         if header:
@@ -196,18 +153,21 @@ class SheetWriter:
             self._floors = [max(a, b) for a, b in zip(self._floors, padded, strict=True)]
         return self.row
 
+    def merge(self, first_column: int, last_column: int) -> None:
+        """Merge the last row's cells from first_column to last_column (e.g. 合计's label)."""
+        self.sheet.merge(self.row, first_column, self.row, last_column)
+
     def _set_heights(self, widths: list[float]) -> None:
         size = self.styles.body_size
         for row, texts in self._table_rows.items():
             lines = max(
                 wrapped_lines(text, size, width) for text, width in zip(texts, widths, strict=False)
             )
-            self.sheet.row_dimensions[row].height = round(lines * size * LINE_HEIGHT, 1)
-        for row, size in self._titles.items():
-            text = str(self.sheet.cell(row=row, column=1).value)
-            lines = wrapped_lines(text, size, sum(widths))
-            base = TITLE_HEIGHT if size >= self.styles.title.sz else LABEL_HEIGHT
-            self.sheet.row_dimensions[row].height = max(base, round(lines * size * LINE_HEIGHT, 1))
+            self.sheet.row_heights[row] = round(lines * size * LINE_HEIGHT, 1)
+        for row, (text, title_size) in self._titles.items():
+            lines = wrapped_lines(text, title_size, sum(widths))
+            base = TITLE_HEIGHT if title_size >= self.styles.title.size else LABEL_HEIGHT
+            self.sheet.row_heights[row] = max(base, round(lines * title_size * LINE_HEIGHT, 1))
 
     def finish(
         self,
@@ -219,70 +179,26 @@ class SheetWriter:
     ) -> None:
         """Freeze the header, size the columns to the page and set the sheet up for printing, the
         rows from the title to the header atop every page."""
-        from openpyxl.utils import get_column_letter
-
         orientation = "landscape" if landscape else "portrait"
         available = page_width_units(orientation, self.width) * PAGE_FILL
         fitted = fit_columns(
             self._units, CELL_SLACK_UNITS, MIN_COLUMN_WIDTH, available, self._floors
         )
         widths = [round(width, 2) for width in fitted]
-        for index, width in enumerate(widths):
-            self.sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        self.sheet.column_widths = dict(enumerate(widths, start=1))
         self._set_heights(widths)
-        last = f"{get_column_letter(self.width)}{self.row}"
-        self.sheet.freeze_panes = self.sheet.cell(row=header_row + 1, column=1)
+        whole = (1, 1, self.row, self.width)
+        self.sheet.frozen_at = (header_row + 1, 1)
         if filter_header:
-            self.sheet.auto_filter.ref = f"A{header_row}:{last}"
-        self.sheet.print_area = f"A1:{last}"
-        self.sheet.print_title_rows = f"{title_row}:{header_row}"
-        setup = self.sheet.page_setup
-        setup.paperSize = self.sheet.PAPERSIZE_A4
-        setup.orientation = orientation
-        # One page wide as a safety net only: the widths above already fit, so nothing shrinks.
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0  # as many pages tall as needed
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        margins = self.sheet.page_margins
-        margins.left = margins.right = MARGIN_INCHES
-        margins.top = margins.bottom = MARGIN_INCHES
-        margins.footer = MARGIN_INCHES / 2
-        self.sheet.print_options.horizontalCentered = True
-        footer = self.sheet.oddFooter.center
-        footer.text = FOOTER
-        footer.font = TABLE_FONT
-        footer.size = 10
-
-
-def save_workbook(workbook: Workbook, path: Path) -> None:
-    """workbook.save(path), each sheet's XML kept in memory on its way into the package.
-
-    openpyxl writes every sheet to a temporary file of its own, copies it into the package and
-    deletes it: five or six files created and deleted per county, 10-20 % of the time of saving.
-    This is openpyxl 3.1's `save_workbook` and `ExcelWriter.write_worksheet` with the sheet
-    written to a buffer instead (openpyxl is pinned in uv.lock); the package is the same.
-    """
-    import datetime
-    import io
-    from zipfile import ZIP_DEFLATED, ZipFile
-
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.worksheet._writer import WorksheetWriter
-    from openpyxl.writer.excel import ExcelWriter
-
-    class InMemoryWriter(ExcelWriter):
-        def write_worksheet(self, ws: Worksheet) -> None:
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            out = io.BytesIO()
-            writer = WorksheetWriter(ws, out)
-            writer.write()
-            ws._rels = writer._rels
-            self._archive.writestr(ws.path[1:], out.getvalue())
-            self.manifest.append(ws)
-
-    now = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
-    workbook.properties.modified = now
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        InMemoryWriter(workbook, archive).write_data()
+            self.sheet.auto_filter = (header_row, 1, self.row, self.width)
+        self.sheet.print_area = whole
+        self.sheet.print_title_rows = (title_row, header_row)
+        self.sheet.page = PageSetup(
+            orientation=orientation,
+            # One page wide as a safety net only: the widths above already fit, so nothing
+            # shrinks; as many pages tall as needed.
+            fit_to_width=True,
+            horizontally_centered=True,
+            margins=(MARGIN_INCHES,) * 4 + (HEADER_MARGIN_INCHES, MARGIN_INCHES / 2),
+            footer=f'&C&"{TABLE_FONT}"&{FOOTER_SIZE} {FOOTER}',
+        )

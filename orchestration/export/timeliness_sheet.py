@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from orchestration.export.sheets import CHINESE_CHARSET, TABLE_FONT
+from orchestration.export.xlsx import CellFormat, Font, PageSetup, Workbook
 from orchestration.quarters import Quarter
 
 if TYPE_CHECKING:
     import duckdb
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET_TITLE = "栏目时效"
 OVERDUE, DUE_SOON, EMPTY, NORMAL = "已超期", "即将超期", "空栏目", "正常"
@@ -34,7 +34,6 @@ HEADERS = (
     ("时限（天）", 11),
     ("时效规则", 40),
 )
-FONT_NAME = "宋体"
 BODY_SIZE = 10  # >= 9 pt: still readable on A4 landscape
 HINT_COLUMNS_SHOWN = 3
 
@@ -108,11 +107,6 @@ def add_timeliness_sheet(
     workbook: Workbook, county: str, quarter: Quarter, records: Sequence[ColumnTimeliness]
 ) -> int:
     """Append the 栏目时效 sheet; returns how many columns it lists."""
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    from orchestration.export.sheets import set_value
-
     sheet = workbook.create_sheet(SHEET_TITLE)
     rows = listed(records)
     check_dates = sorted({r.check_date for r in records})
@@ -128,26 +122,28 @@ def add_timeliness_sheet(
         else "本季度没有核查记录（核查记录表：单位、栏目、最后更新日期），无法判断栏目时效。"
     )
     width = len(HEADERS)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    for row_index, (text, size) in enumerate(((title, 16), (intro, BODY_SIZE)), start=1):
-        sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=width)
-        cell = sheet.cell(row=row_index, column=1)
-        set_value(cell, text)
-        cell.font = Font(name=FONT_NAME, size=size, bold=row_index == 1, charset=134)
-        cell.alignment = Alignment(
-            horizontal="center" if row_index == 1 else "left", wrap_text=True
-        )
+    for row, (text, size) in enumerate(((title, 16), (intro, BODY_SIZE)), start=1):
+        font = Font(TABLE_FONT, size, bold=row == 1, charset=CHINESE_CHARSET)
+        horizontal = "center" if row == 1 else "left"
+        sheet.set(row, 1, text, CellFormat(font, horizontal, wrap=True))
+        sheet.merge(row, 1, row, width)
     header_row = 3
+    header = CellFormat(
+        Font(TABLE_FONT, BODY_SIZE, bold=True, charset=CHINESE_CHARSET),
+        "center",
+        "center",
+        wrap=True,
+        border=True,
+    )
     for column, (label, column_width) in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column)
-        set_value(cell, label)
-        cell.font = Font(name=FONT_NAME, size=BODY_SIZE, bold=True, charset=134)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-        sheet.column_dimensions[get_column_letter(column)].width = column_width
-    body = Font(name=FONT_NAME, size=BODY_SIZE, charset=134)
+        sheet.set(header_row, column, label, header)
+        sheet.column_widths[column] = column_width
+    body = CellFormat(
+        Font(TABLE_FONT, BODY_SIZE, charset=CHINESE_CHARSET),
+        vertical="center",
+        wrap=True,
+        border=True,
+    )
     for number, record in enumerate(rows, start=1):
         values = (
             number,
@@ -155,37 +151,19 @@ def add_timeliness_sheet(
             record.column_name,
             record.address,
             record.status,
-            record.last_update,
+            record.last_update,  # a date: the writer gives it the yyyy-mm-dd format
             record.days_since_update,
             record.limit_days,
             record.rule_description,
         )
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=header_row + number, column=column)
-            set_value(cell, value)
-            cell.font = body
-            cell.alignment = wrap
-            cell.border = border
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-    _make_printable(sheet, header_row, header_row + len(rows))
+            sheet.set(header_row + number, column, value, body)
+    # A4 landscape, one page wide, header on every page; frozen header and a filter on screen.
+    sheet.frozen_at = (header_row + 1, 3)
+    sheet.auto_filter = (header_row, 1, max(header_row + len(rows), header_row), width)
+    sheet.print_title_rows = (header_row, header_row)
+    sheet.page = PageSetup(orientation="landscape")
     return len(rows)
-
-
-def _make_printable(sheet: Worksheet, header_row: int, last_row: int) -> None:
-    """A4 landscape, one page wide, header on every page; frozen header and a filter on screen."""
-    from openpyxl.utils import get_column_letter
-
-    width = len(HEADERS)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last_row, header_row)}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
 
 
 def overdue_hint(records: Sequence[ColumnTimeliness], unit_id: str) -> str | None:
