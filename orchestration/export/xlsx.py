@@ -115,10 +115,6 @@ class Sheet:
             cell_format = replace(cell_format, number_format=DATE_FORMAT)
         self.cells.setdefault(row, {})[column] = (value, cell_format)
 
-    def value(self, row: int, column: int) -> Any:
-        cell = self.cells.get(row, {}).get(column)
-        return None if cell is None else cell[0]
-
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         """Merge a range; its other cells take the first cell's format, so a border runs round
         the whole range as Excel draws it."""
@@ -156,10 +152,6 @@ class Workbook:
             raise ValueError(f"工作表名称“{name}”重复。 / Duplicate sheet name {name!r}.")
         sheet = Sheet(name)
         self.sheets.append(sheet)
-        return sheet
-
-    def __getitem__(self, name: str) -> Sheet:
-        (sheet,) = [sheet for sheet in self.sheets if sheet.name == name]
         return sheet
 
     def save(self, path: Path) -> None:
