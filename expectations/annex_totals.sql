@@ -28,8 +28,8 @@ summed as (
 
 final as (
     select
-        coalesce(declared.county, summed.county) as county,
-        '附件' || coalesce(declared.annex, summed.annex) || '合计' as item,
+        county,
+        '附件' || annex || '合计' as item,
         coalesce(declared.source_file, summed.source_file) as file,
         coalesce(declared.source_sheet, summed.source_sheet) as sheet,
         declared.source_row as row,

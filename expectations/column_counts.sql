@@ -30,11 +30,11 @@ mart_rows as (
 
 final as (
     select
-        coalesce(raw_rows.county, mart_rows.county) as county,
+        county,
         '栏目公开数量' as item,
-        coalesce(raw_rows.source_file, mart_rows.source_file) as file,
-        coalesce(raw_rows.source_sheet, mart_rows.source_sheet) as sheet,
-        coalesce(raw_rows.source_row, mart_rows.source_row) as row,
+        source_file as file,
+        source_sheet as sheet,
+        source_row as row,
         coalesce(raw_rows.unit_name_raw, mart_rows.unit_name_raw) as unit,
         coalesce(raw_rows.column_name_raw, mart_rows.column_name_raw) as "column",
         raw_rows.item_count::bigint as expected,

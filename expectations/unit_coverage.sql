@@ -49,14 +49,14 @@ annex_units as (
 
 final as (
     select
-        coalesce(registered.county, annex_units.county) as county,
+        county,
         '责任单位' as item,
         annex_units.source_file as file,
         annex_units.source_sheet as sheet,
         annex_units.source_row as row,
         coalesce(registered.unit_name, annex_units.unit_name) as unit,
         null::varchar as "column",
-        coalesce(registered.unit_id, annex_units.unit_id) as unit_id,
+        unit_id,
         coalesce(annex_units.annex_rows, 0)::bigint as annex_rows,
         registered.unit_id is not null
         or (annex_units.unit_id is null and non_units.name is not null) as registered,

@@ -56,7 +56,7 @@ tiered as (
 
 final as (
     select
-        coalesce(registered.county, tiered.county) as county,
+        county,
         '分档' as item,
         null::varchar as file,
         null::varchar as sheet,
@@ -71,8 +71,7 @@ final as (
         registered.display_order
     from registered
     full outer join tiered using (county, unit_id)
-    left join known_tiers
-        on coalesce(registered.county, tiered.county) = known_tiers.county
+    left join known_tiers using (county)
 )
 
 select * exclude (display_order) from final

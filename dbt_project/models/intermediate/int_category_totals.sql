@@ -136,10 +136,10 @@ scaffold as (
 
 final as (
     select
-        coalesce(scaffold.county, category_rows.county) as county,
-        coalesce(scaffold.quarter, category_rows.quarter) as quarter,
-        coalesce(scaffold.category_type, category_rows.category_type) as category_type,
-        coalesce(scaffold.category, category_rows.category) as category,
+        county,
+        quarter,
+        category_type,
+        category,
         -- a topic group outside the catalogue (only 未编目栏目) sorts after the known ones
         coalesce(scaffold.category_order, 1000) as category_order,
         coalesce(category_rows.items_published, 0) as items_published,
