@@ -36,9 +36,7 @@ final as (
         statuses.status,
         coalesce(statuses.status, '（无状态）') as status_shown
     from raw.check_records as check_records
-    left join registered
-        on check_records.county = registered.county
-            and check_records.unit_id = registered.unit_id
+    left join registered using (county, unit_id)
     left join statuses
         on check_records.county = statuses.county
             and check_records.unit_id is not distinct from statuses.unit_id

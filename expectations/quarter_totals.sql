@@ -82,12 +82,9 @@ annex_figures as (
         annex_marts.declared_total::bigint as mart_declared_total
     from annexes
     inner join quarter_counties using (county)
-    left join raw_annexes
-        on annexes.county = raw_annexes.county and annexes.annex = raw_annexes.annex
-    left join declared
-        on annexes.county = declared.county and annexes.annex = declared.annex
-    left join annex_marts
-        on annexes.county = annex_marts.county and annexes.annex = annex_marts.annex
+    left join raw_annexes using (county, annex)
+    left join declared using (county, annex)
+    left join annex_marts using (county, annex)
 ),
 
 base as (

@@ -19,8 +19,7 @@ registered as (
         units.display_order
     from registered_units($quarter) as units
     inner join annex_counties using (county)
-    left join reference.unit_kinds as kinds
-        on units.county = kinds.county and units.unit_kind = kinds.unit_kind
+    left join reference.unit_kinds as kinds using (county, unit_kind)
     left join empty_annexes
         on kinds.county = empty_annexes.county and kinds.annex = empty_annexes.annex
     where empty_annexes.annex is null

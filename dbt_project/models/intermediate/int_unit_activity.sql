@@ -70,16 +70,8 @@ final as (
             as columns_empty
     from county_quarters
     inner join units using (county)
-    left join unit_columns
-        on
-            county_quarters.county = unit_columns.county
-            and county_quarters.quarter = unit_columns.quarter
-            and units.unit_id = unit_columns.unit_id
-    left join unit_timeliness
-        on
-            county_quarters.county = unit_timeliness.county
-            and county_quarters.quarter = unit_timeliness.quarter
-            and units.unit_id = unit_timeliness.unit_id
+    left join unit_columns using (county, quarter, unit_id)
+    left join unit_timeliness using (county, quarter, unit_id)
 )
 
 select * from final

@@ -34,12 +34,7 @@ measured as (
         metric_values.metric_value
     from activity
     inner join rules using (county)
-    left join metric_values
-        on
-            activity.county = metric_values.county
-            and activity.quarter = metric_values.quarter
-            and activity.unit_id = metric_values.unit_id
-            and rules.metric = metric_values.metric
+    left join metric_values using (county, quarter, unit_id, metric)
 ),
 
 matched as (
