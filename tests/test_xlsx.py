@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from orchestration.cell_names import column_letter
 from orchestration.export.xlsx import (
     CellFormat,
     Font,
     PageSetup,
     UnwritableTextError,
     Workbook,
-    column_letter,
 )
 
 BODY = CellFormat(Font("宋体", 10, charset=134), "left", "center", wrap=True, border=True)

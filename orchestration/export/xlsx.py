@@ -19,11 +19,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 from zipfile import ZIP_DEFLATED, ZipFile
+
+from orchestration.cell_names import column_letter
 
 # Excel would read these leading characters as the start of a formula (or, for tab and CR, as
 # a way to smuggle one past a CSV-minded check); text from a clerk's file must stay text.
@@ -168,15 +169,6 @@ class Workbook:
             archive.writestr("xl/styles.xml", styles.xml())
             for number, part in enumerate(sheet_parts, start=1):
                 archive.writestr(f"xl/worksheets/sheet{number}.xml", part)
-
-
-@lru_cache(maxsize=1024)
-def column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, remainder = divmod(column - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _ref(row: int, column: int) -> str:

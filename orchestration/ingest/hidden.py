@@ -8,8 +8,8 @@ check, and delete what does not belong.
 
 from __future__ import annotations
 
+from orchestration.cell_names import column_letter
 from orchestration.ingest.errors import Problem
-from orchestration.ingest.limits import column_letter
 from orchestration.ingest.sheets import Grid
 from orchestration.ingest.text import is_blank
 
@@ -33,7 +33,7 @@ def hidden_content(file: str, grid: Grid, first_row: int, end_row: int) -> list[
             )
     for column in sorted(grid.hidden_columns):
         if any(column < len(cells) and not is_blank(cells[column]) for cells in rows):
-            letter = column_letter(column)
+            letter = column_letter(column + 1)  # grids count columns from 0
             problems.append(
                 Problem(
                     file,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from orchestration.cell_names import column_letter
 from orchestration.ingest.errors import Problem
 
 if TYPE_CHECKING:
@@ -155,16 +156,6 @@ def text_too_long(
     )
 
 
-def column_letter(column: int) -> str:
-    """0-based column index -> Excel letters (0 -> 'A', 16383 -> 'XFD')."""
-    letters = ""
-    number = column + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def cell_name(row: int, column: int) -> str:
     """0-based (row, column) -> 'C5'."""
-    return f"{column_letter(column)}{row + 1}"
+    return f"{column_letter(column + 1)}{row + 1}"
