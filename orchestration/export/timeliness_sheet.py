@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from orchestration.export.sheets import CHINESE_CHARSET, TABLE_FONT
-from orchestration.export.xlsx import CellFormat, Font, PageSetup, Workbook
+from orchestration.export.sheets import Styles
+from orchestration.export.xlsx import CellFormat, PageSetup, Workbook
 from orchestration.quarters import Quarter
 
 if TYPE_CHECKING:
@@ -122,28 +122,19 @@ def add_timeliness_sheet(
         else "本季度没有核查记录（核查记录表：单位、栏目、最后更新日期），无法判断栏目时效。"
     )
     width = len(HEADERS)
-    for row, (text, size) in enumerate(((title, 16), (intro, BODY_SIZE)), start=1):
-        font = Font(TABLE_FONT, size, bold=row == 1, charset=CHINESE_CHARSET)
+    # The review workbook's fonts and header cells; the widths here are fixed, not fitted.
+    styles = Styles(BODY_SIZE)
+    for row, (text, font) in enumerate(((title, styles.title), (intro, styles.body)), start=1):
         horizontal = "center" if row == 1 else "left"
         sheet.set(row, 1, text, CellFormat(font, horizontal, wrap=True))
         sheet.merge(row, 1, row, width)
     header_row = 3
-    header = CellFormat(
-        Font(TABLE_FONT, BODY_SIZE, bold=True, charset=CHINESE_CHARSET),
-        "center",
-        "center",
-        wrap=True,
-        border=True,
-    )
+    header = styles.table_cell(header=True, centered=True, flagged=False)
     for column, (label, column_width) in enumerate(HEADERS, start=1):
         sheet.set(header_row, column, label, header)
         sheet.column_widths[column] = column_width
-    body = CellFormat(
-        Font(TABLE_FONT, BODY_SIZE, charset=CHINESE_CHARSET),
-        vertical="center",
-        wrap=True,
-        border=True,
-    )
+    # General alignment: numbers to the right, text to the left.
+    body = CellFormat(styles.body, vertical="center", wrap=True, border=True)
     for number, record in enumerate(rows, start=1):
         values = (
             number,
