@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import resource
 import tempfile
@@ -24,7 +25,6 @@ from pathlib import Path
 from orchestration.export import files
 from orchestration.export.records import read_notices
 from orchestration.export.template import BUNDLED_TEMPLATES
-from orchestration.parallel import map_in_processes
 from orchestration.quarters import Quarter
 
 
@@ -41,10 +41,8 @@ def main() -> None:
     notices = read_notices(args.warehouse, Quarter.parse(args.quarter))[: args.counties]
     read = time.perf_counter() - started
 
-    def mapped(function, items, min_items_per_worker):  # type: ignore[no-untyped-def]
-        return map_in_processes(function, items, min_items_per_worker, args.workers)
-
-    files.map_in_processes = mapped  # type: ignore[assignment]
+    # The export's worker count is the deployment's setting (Settings.workers).
+    os.environ["GONGKAI_WORKERS"] = str(args.workers)
     profiler = cProfile.Profile() if args.profile else None
     with tempfile.TemporaryDirectory() as folder:
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -58,12 +56,12 @@ def main() -> None:
         # not (with workers it leaves out the workers' CPU).
         cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         f"counties {len(notices)}, workers {args.workers}: read marts {read:.2f} s,"
         f" export {export:.2f} s = {1000 * export / max(1, len(notices)):.1f} ms per county"
         f" (CPU of this process {1000 * cpu / max(1, len(notices)):.1f} ms per county);"
-        f" peak memory {peak_mb:.0f} MB (largest worker {children_mb:.0f} MB)"
+        # Workers come from a fork server, not this process: their memory is not counted here.
+        f" peak memory of this process {peak_mb:.0f} MB"
     )
     if profiler:
         stats = pstats.Stats(profiler).sort_stats("cumulative")
